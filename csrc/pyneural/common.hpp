@@ -1,0 +1,27 @@
+// Shared vocabulary of the C++ engine: index type, enums and small helpers.
+// No Python headers here (see csrc/bindings/ for the only place that knows Python).
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace pyneural {
+
+using index_t = std::int64_t;
+
+enum class Activation : int { Linear = 0, ReLU = 1, Tanh = 2, Sigmoid = 3, Softmax = 4 };
+enum class Loss : int { MSE = 0, MAE = 1, BCE = 2, CrossEntropy = 3 };
+enum class OptimizerKind : int { SGD = 0, Adam = 1 };  // momentum is SGD with momentum > 0
+
+// Thrown by the engine for any size or argument it cannot accept; the bindings
+// turn it into a Python ValueError.
+struct EngineError : std::invalid_argument {
+  explicit EngineError(const std::string& what) : std::invalid_argument(what) {}
+};
+
+inline void require(bool ok, const std::string& what) {
+  if (!ok) throw EngineError(what);
+}
+
+}  // namespace pyneural

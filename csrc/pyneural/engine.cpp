@@ -1,0 +1,276 @@
+// Implementation of the training loop and inference declared in engine.hpp.
+#include "engine.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <utility>
+
+#include "activations.hpp"
+#include "dropout.hpp"
+#include "gemm.hpp"
+#include "losses.hpp"
+#include "threads.hpp"
+
+namespace pyneural {
+
+namespace {
+
+// Rows per block of inference: big enough to amortise the GEMM set-up, small
+// enough that a block's activations stay in L2.
+constexpr index_t kPredictBlock = 256;
+
+// Z = X @ W + b then A = act(Z); softmax needs whole rows so it runs after.
+template <typename T>
+void dense_forward(const T* x, index_t ldx, index_t rows, const LayerConfig& layer,
+                   const LayerParams<T>& p, T* out, int n_threads) {
+  const bool fuse = layer.activation != Activation::Softmax;
+  gemm_bias_act<T>(false, false, rows, layer.units, layer.inputs, x, ldx, p.weights,
+                   layer.units, p.biases, fuse ? layer.activation : Activation::Linear, out,
+                   layer.units, n_threads);
+  if (!fuse) softmax_rows(rows, layer.units, out, layer.units);
+}
+
+// db = Σ_rows dZ, each column summed in row order.
+template <typename T>
+void column_sums(index_t rows, index_t cols, const T* d, T* out) {
+  std::fill(out, out + cols, T(0));
+  for (index_t r = 0; r < rows; ++r) {
+    const T* dr = d + r * cols;
+    for (index_t j = 0; j < cols; ++j) out[j] += dr[j];
+  }
+}
+
+}  // namespace
+
+template <typename T>
+Engine<T>::Engine(index_t inputs, std::vector<LayerConfig> layers, Loss loss)
+    : inputs_(inputs), layers_(std::move(layers)), loss_(loss), max_width_(inputs) {
+  require(inputs > 0, "inputs: must be > 0");
+  require(!layers_.empty(), "layers: a network needs at least one layer");
+  index_t prev = inputs;
+  for (size_t l = 0; l < layers_.size(); ++l) {
+    auto& L = layers_[l];
+    require(L.inputs == prev, "layers[" + std::to_string(l) + "]: inputs do not chain");
+    require(L.units > 0, "layers[" + std::to_string(l) + "].units: must be > 0");
+    require(L.dropout >= 0.0 && L.dropout < 1.0,
+            "layers[" + std::to_string(l) + "].dropout: must be in [0, 1)");
+    max_width_ = std::max(max_width_, L.units);
+    prev = L.units;
+  }
+}
+
+template <typename T>
+EpochResult Engine<T>::train_epoch(const T* x, index_t ldx, const T* y, index_t ldy,
+                                   index_t rows, const std::int64_t* perm, index_t n,
+                                   index_t batch_size, const std::vector<LayerParams<T>>& params,
+                                   const double* lr, std::int64_t step, std::uint64_t seed,
+                                   std::int64_t epoch, int n_threads) {
+  std::lock_guard<std::mutex> lock(train_mutex_);
+  require(params.size() == layers_.size(), "params: one entry per layer expected");
+  require(batch_size > 0, "batch_size: must be > 0");
+  require(n >= 0, "perm: negative length");
+  for (index_t i = 0; i < n; ++i)
+    require(perm[i] >= 0 && perm[i] < rows, "perm: index out of range");
+  if (n == 0) return {0.0, step};
+  FlushDenormalsGuard ftz;
+
+  const size_t L = layers_.size();
+  const index_t outs = outputs();
+  const Activation out_act = layers_.back().activation;
+  const bool fused = fused_output(loss_, out_act);
+  const index_t bs_max = std::min(batch_size, n);
+
+  // Workspace for the whole epoch: nothing is allocated inside the batch loop.
+  std::vector<T> xb(bs_max * inputs_), yb(bs_max * outs), logits(bs_max * outs);
+  std::vector<std::vector<T>> acts(L), masks(L), dropped(L);
+  index_t max_params = 0;
+  for (size_t l = 0; l < L; ++l) {
+    acts[l].resize(bs_max * layers_[l].units);
+    if (layers_[l].dropout > 0) {
+      masks[l].resize(bs_max * layers_[l].inputs);
+      dropped[l].resize(bs_max * layers_[l].inputs);
+    }
+    max_params = std::max(max_params, layers_[l].inputs * layers_[l].units);
+  }
+  std::vector<T> g_cur(bs_max * max_width_), g_next(bs_max * max_width_);
+  std::vector<T> dw(max_params), db(max_width_);
+
+  std::vector<const T*> layer_in(L);  // each layer's (dropped-out) input
+  double total = 0.0;
+  std::int64_t batch_index = 0;
+  for (index_t start = 0; start < n; start += batch_size, ++batch_index) {
+    const index_t bs = std::min(batch_size, n - start);
+    for (index_t r = 0; r < bs; ++r) {
+      const index_t src = perm[start + r];
+      std::memcpy(&xb[r * inputs_], x + src * ldx, sizeof(T) * inputs_);
+      std::memcpy(&yb[r * outs], y + src * ldy, sizeof(T) * outs);
+    }
+
+    // Forward, keeping each layer's (dropped-out) input and output.
+    const T* in = xb.data();
+    for (size_t l = 0; l < L; ++l) {
+      const LayerConfig& cfg = layers_[l];
+      if (cfg.dropout > 0) {
+        const index_t size = bs * cfg.inputs;
+        dropout_mask(dropout_key(seed, std::uint64_t(epoch), std::uint64_t(batch_index), l),
+                     cfg.dropout, size, masks[l].data());
+        for (index_t i = 0; i < size; ++i) dropped[l][i] = in[i] * masks[l][i];
+        in = dropped[l].data();
+      }
+      layer_in[l] = in;
+      if (l + 1 == L) {
+        LayerConfig linear = cfg;
+        linear.activation = Activation::Linear;
+        dense_forward(in, cfg.inputs, bs, linear, params[l], logits.data(), n_threads);
+        std::copy(logits.begin(), logits.begin() + bs * outs, acts[l].begin());
+        activate_inplace(cfg.activation, bs, outs, acts[l].data(), outs);
+      } else {
+        dense_forward(in, cfg.inputs, bs, cfg, params[l], acts[l].data(), n_threads);
+      }
+      in = acts[l].data();
+    }
+
+    total += sample_losses(loss_, out_act, bs, outs, logits.data(), acts[L - 1].data(),
+                           yb.data(), outs, static_cast<T*>(nullptr));
+    loss_gradient(loss_, out_act, bs, outs, acts[L - 1].data(), yb.data(), outs, g_cur.data());
+
+    // Backward and update, last layer first; dX uses W before its update.
+    const std::int64_t t = ++step;
+    for (size_t li = L; li-- > 0;) {
+      const LayerConfig& cfg = layers_[li];
+      const LayerParams<T>& p = params[li];
+      if (!(li + 1 == L && fused))
+        activation_backward_inplace(cfg.activation, bs, cfg.units, acts[li].data(), cfg.units,
+                                    g_cur.data(), cfg.units);
+      gemm<T>(true, false, cfg.inputs, cfg.units, bs, T(1), layer_in[li], cfg.inputs,
+              g_cur.data(), cfg.units, T(0), dw.data(), cfg.units, n_threads);
+      column_sums(bs, cfg.units, g_cur.data(), db.data());
+      if (li > 0) {
+        gemm<T>(false, true, bs, cfg.inputs, cfg.units, T(1), g_cur.data(), cfg.units,
+                p.weights, cfg.units, T(0), g_next.data(), cfg.inputs, n_threads);
+        if (cfg.dropout > 0)
+          for (index_t i = 0; i < bs * cfg.inputs; ++i) g_next[i] *= masks[li][i];
+      }
+      optimizer_update(cfg.optimizer, cfg.inputs * cfg.units, p.weights, dw.data(),
+                       p.weight_state, lr[li], t);
+      optimizer_update(cfg.optimizer, cfg.units, p.biases, db.data(), p.bias_state, lr[li], t);
+      std::swap(g_cur, g_next);
+    }
+  }
+  return {total / double(n), step};
+}
+
+template <typename T>
+void Engine<T>::forward_block(const T* x, index_t ldx, index_t rows,
+                              const std::vector<LayerParams<T>>& params,
+                              std::vector<std::vector<T>>& acts, T* logits,
+                              int n_threads) const {
+  const size_t L = layers_.size();
+  const T* in = x;
+  index_t ld = ldx;
+  for (size_t l = 0; l < L; ++l) {
+    const LayerConfig& cfg = layers_[l];
+    if (l + 1 == L && logits) {
+      LayerConfig linear = cfg;
+      linear.activation = Activation::Linear;
+      dense_forward(in, ld, rows, linear, params[l], logits, n_threads);
+      std::copy(logits, logits + rows * cfg.units, acts[l].begin());
+      activate_inplace(cfg.activation, rows, cfg.units, acts[l].data(), cfg.units);
+    } else {
+      dense_forward(in, ld, rows, cfg, params[l], acts[l].data(), n_threads);
+    }
+    in = acts[l].data();
+    ld = cfg.units;
+  }
+}
+
+namespace {
+
+// Blocks of kPredictBlock rows; threads take whole blocks (each row's result does
+// not depend on which block or thread computed it). With one block, the GEMMs get
+// the threads instead.
+template <typename T, typename BlockFn>
+void for_each_block(index_t n, int n_threads, BlockFn&& fn) {
+  const index_t blocks = (n + kPredictBlock - 1) / kPredictBlock;
+  const int outer = int(std::min<index_t>(blocks, std::max(n_threads, 1)));
+  if (outer <= 1) {
+    for (index_t bi = 0; bi < blocks; ++bi) fn(bi, n_threads);
+    return;
+  }
+#ifdef PYNEURAL_OPENMP
+#pragma omp parallel for num_threads(outer) schedule(static)
+#endif
+  for (index_t bi = 0; bi < blocks; ++bi) fn(bi, 1);
+}
+
+}  // namespace
+
+template <typename T>
+void Engine<T>::predict(const T* x, index_t ldx, index_t n,
+                        const std::vector<LayerParams<T>>& params, T* out,
+                        int n_threads) const {
+  require(params.size() == layers_.size(), "params: one entry per layer expected");
+  if (n <= 0) return;
+  const index_t outs = outputs();
+  for_each_block<T>(n, n_threads, [&](index_t bi, int inner_threads) {
+    FlushDenormalsGuard ftz;
+    const index_t start = bi * kPredictBlock, rows = std::min(kPredictBlock, n - start);
+    std::vector<std::vector<T>> acts(layers_.size());
+    for (size_t l = 0; l < layers_.size(); ++l) acts[l].resize(rows * layers_[l].units);
+    forward_block(x + start * ldx, ldx, rows, params, acts, nullptr, inner_threads);
+    std::copy(acts.back().begin(), acts.back().end(), out + start * outs);
+  });
+}
+
+template <typename T>
+EvalResult Engine<T>::evaluate(const T* x, index_t ldx, const T* y, index_t ldy, index_t n,
+                               const std::vector<LayerParams<T>>& params, T* out,
+                               int n_threads) const {
+  require(params.size() == layers_.size(), "params: one entry per layer expected");
+  require(n > 0, "x: evaluate needs at least one row");
+  const index_t outs = outputs();
+  const Activation out_act = layers_.back().activation;
+  std::vector<T> losses(n);
+  for_each_block<T>(n, n_threads, [&](index_t bi, int inner_threads) {
+    FlushDenormalsGuard ftz;
+    const index_t start = bi * kPredictBlock, rows = std::min(kPredictBlock, n - start);
+    std::vector<std::vector<T>> acts(layers_.size());
+    for (size_t l = 0; l < layers_.size(); ++l) acts[l].resize(rows * layers_[l].units);
+    std::vector<T> logits(rows * outs);
+    forward_block(x + start * ldx, ldx, rows, params, acts, logits.data(), inner_threads);
+    std::copy(acts.back().begin(), acts.back().end(), out + start * outs);
+    sample_losses(loss_, out_act, rows, outs, logits.data(), acts.back().data(),
+                  y + start * ldy, ldy, losses.data() + start);
+  });
+
+  // Mean and population standard deviation of the per-sample losses.
+  double mean = 0.0;
+  for (index_t i = 0; i < n; ++i) mean += double(losses[i]);
+  mean /= double(n);
+  double var = 0.0;
+  for (index_t i = 0; i < n; ++i) var += (double(losses[i]) - mean) * (double(losses[i]) - mean);
+  var /= double(n);
+
+  // R² per output, uniformly averaged; a constant target scores 1 if predicted
+  // exactly and 0 otherwise (scikit-learn's force_finite convention).
+  double r2_sum = 0.0;
+  for (index_t j = 0; j < outs; ++j) {
+    double ybar = 0.0;
+    for (index_t i = 0; i < n; ++i) ybar += double(y[i * ldy + j]);
+    ybar /= double(n);
+    double ss_res = 0.0, ss_tot = 0.0;
+    for (index_t i = 0; i < n; ++i) {
+      const double yi = y[i * ldy + j], d = yi - double(out[i * outs + j]);
+      ss_res += d * d;
+      ss_tot += (yi - ybar) * (yi - ybar);
+    }
+    r2_sum += ss_tot > 0 ? 1.0 - ss_res / ss_tot : (ss_res == 0 ? 1.0 : 0.0);
+  }
+  return {mean, std::sqrt(var), r2_sum / double(outs)};
+}
+
+template class Engine<float>;
+template class Engine<double>;
+
+}  // namespace pyneural

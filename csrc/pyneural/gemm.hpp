@@ -1,0 +1,30 @@
+// General matrix multiply, the engine's one hot kernel.
+//
+//   C = alpha * op(A) @ op(B) + beta * C        (row-major; op(X) is X or X^T)
+//
+// op(A) is m x k, op(B) is k x n, C is m x n with row stride ldc. A is read as
+// A[i*lda + p] (trans_a = false) or A[p*lda + i] (trans_a = true); B likewise.
+// beta == 0 never reads C (it may hold garbage or NaN). Each element of C is
+// accumulated in the same order whatever n_threads is, so results do not depend
+// on the thread count. Safe to call from several threads at once.
+#pragma once
+
+#include "common.hpp"
+
+namespace pyneural {
+
+template <typename T>
+void gemm(bool trans_a, bool trans_b, index_t m, index_t n, index_t k, T alpha, const T* a,
+          index_t lda, const T* b, index_t ldb, T beta, T* c, index_t ldc, int n_threads);
+
+// C = act(op(A) @ op(B) + bias), bias of length n (may be null). act must be
+// Linear, ReLU, Tanh or Sigmoid (softmax needs whole rows; apply it afterwards).
+template <typename T>
+void gemm_bias_act(bool trans_a, bool trans_b, index_t m, index_t n, index_t k, const T* a,
+                   index_t lda, const T* b, index_t ldb, const T* bias, Activation act, T* c,
+                   index_t ldc, int n_threads);
+
+// Name of the instruction set the kernels run with ("baseline", "avx2", "avx512").
+const char* gemm_isa_name();
+
+}  // namespace pyneural

@@ -132,7 +132,7 @@ EpochResult Engine<T>::train_epoch(const T* x, index_t ldx, const T* y, index_t 
     }
 
     total += sample_losses(loss_, out_act, bs, outs, logits.data(), acts[L - 1].data(),
-                           yb.data(), outs, static_cast<T*>(nullptr));
+                           yb.data(), outs, nullptr);
     loss_gradient(loss_, out_act, bs, outs, acts[L - 1].data(), yb.data(), outs, g_cur.data());
 
     // Backward and update, last layer first; dX uses W before its update.
@@ -231,7 +231,7 @@ EvalResult Engine<T>::evaluate(const T* x, index_t ldx, const T* y, index_t ldy,
   require(n > 0, "x: evaluate needs at least one row");
   const index_t outs = outputs();
   const Activation out_act = layers_.back().activation;
-  std::vector<T> losses(n);
+  std::vector<double> losses(n);
   for_each_block<T>(n, n_threads, [&](index_t bi, int inner_threads) {
     FlushDenormalsGuard ftz;
     const index_t start = bi * kPredictBlock, rows = std::min(kPredictBlock, n - start);
@@ -246,10 +246,10 @@ EvalResult Engine<T>::evaluate(const T* x, index_t ldx, const T* y, index_t ldy,
 
   // Mean and population standard deviation of the per-sample losses.
   double mean = 0.0;
-  for (index_t i = 0; i < n; ++i) mean += double(losses[i]);
+  for (index_t i = 0; i < n; ++i) mean += losses[i];
   mean /= double(n);
   double var = 0.0;
-  for (index_t i = 0; i < n; ++i) var += (double(losses[i]) - mean) * (double(losses[i]) - mean);
+  for (index_t i = 0; i < n; ++i) var += (losses[i] - mean) * (losses[i] - mean);
   var /= double(n);
 
   // R² per output, uniformly averaged; a constant target scores 1 if predicted

@@ -35,7 +35,7 @@ inline bool fused_output(Loss loss, Activation act) {
 // Writes losses[r] (may be null) and returns their sum (in double).
 template <typename T>
 double sample_losses(Loss loss, Activation act, index_t n, index_t outs, const T* z, const T* p,
-                     const T* y, index_t ldy, T* losses) {
+                     const T* y, index_t ldy, double* losses) {
   double total = 0;
   const bool fused = fused_output(loss, act);
   const T eps = T(kProbabilityEpsilon);
@@ -85,7 +85,7 @@ double sample_losses(Loss loss, Activation act, index_t n, index_t outs, const T
         }
         break;
     }
-    if (losses) losses[r] = T(s);
+    if (losses) losses[r] = s;
     total += s;
   }
   return total;

@@ -1,8 +1,34 @@
-"""pyneural: dense neural networks and revertible tabular preprocessing on a C++17/OpenMP engine."""
+"""pyneural: dense neural networks and revertible tabular preprocessing on a C++17/OpenMP engine.
+
+>>> import pyneural as pn
+>>> net = pn.Network([pn.Dense(3, "tanh"), pn.Dense(1, "tanh")], inputs=2, seed=0)
+"""
 
 __version__ = "0.1.0"
 
 from . import errors, linalg  # noqa: E402
 from ._config import get_num_threads, set_num_threads, show_config  # noqa: E402
+from .data import datasets  # noqa: E402
+from .nn import (  # noqa: E402
+    SGD,
+    Adam,
+    Constant,
+    Dense,
+    InverseTimeDecay,
+    Momentum,
+    Network,
+    Optimizer,
+    PiecewiseConstant,
+    Schedule,
+)
+from .training import Callback, History  # noqa: E402
 
-__all__ = ["__version__", "errors", "linalg", "get_num_threads", "set_num_threads", "show_config"]
+__all__ = [
+    "__version__",
+    "Network", "Dense",
+    "Optimizer", "SGD", "Momentum", "Adam",
+    "Schedule", "Constant", "InverseTimeDecay", "PiecewiseConstant",
+    "History", "Callback",
+    "datasets", "errors", "linalg",
+    "get_num_threads", "set_num_threads", "show_config",
+]

@@ -1,0 +1,93 @@
+"""Checks of user input shared by the public API. Errors name the argument."""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+from .errors import InvalidTypeError, InvalidValueError
+
+__all__ = [
+    "check_positive_int",
+    "check_positive_float",
+    "check_fraction",
+    "as_float_matrix",
+]
+
+
+def check_positive_int(value, name: str, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise InvalidTypeError(f"{name}: expected an integer, got {type(value).__name__} {value!r}")
+    if value < minimum:
+        raise InvalidValueError(f"{name}: expected an integer >= {minimum}, got {value}")
+    return int(value)
+
+
+def check_positive_float(value, name: str, allow_zero: bool = False) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InvalidTypeError(f"{name}: expected a number, got {type(value).__name__} {value!r}")
+    value = float(value)
+    if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise InvalidValueError(f"{name}: expected a finite number {bound}, got {value}")
+    return value
+
+
+def check_fraction(value, name: str, *, low_open: bool = False, high_open: bool = True) -> float:
+    """A float in [0, 1) by default (bounds open/closed as given)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InvalidTypeError(f"{name}: expected a number, got {type(value).__name__} {value!r}")
+    value = float(value)
+    low_ok = value > 0 if low_open else value >= 0
+    high_ok = value < 1 if high_open else value <= 1
+    if not (math.isfinite(value) and low_ok and high_ok):
+        interval = ("(" if low_open else "[") + "0, 1" + (")" if high_open else "]")
+        raise InvalidValueError(f"{name}: expected a number in {interval}, got {value}")
+    return value
+
+
+def as_float_matrix(
+    x, name: str, dtype, *, columns: int | None = None, allow_1d_column: bool = False
+) -> np.ndarray:
+    """Convert ``x`` to a C-contiguous 2-D array of ``dtype`` with finite values.
+
+    ``allow_1d_column`` turns a 1-D array into one column (targets ``y``); a 1-D
+    ``X`` is an error, as in scikit-learn, because it is ambiguous.
+    """
+    if x is None:
+        raise InvalidTypeError(f"{name}: expected an array, got None")
+    if hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):  # pandas objects
+        x = x.to_numpy()
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:  # noqa: BLE001 - ragged lists and the like
+        raise InvalidValueError(f"{name}: cannot be converted to an array ({exc})") from exc
+    if arr.dtype == object or not (
+        np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
+    ):
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise InvalidTypeError(
+                f"{name}: expected numeric values, got dtype {arr.dtype}"
+            ) from exc
+    if np.iscomplexobj(arr):
+        raise InvalidTypeError(f"{name}: expected real numbers, got dtype {arr.dtype}")
+    if arr.ndim == 1 and allow_1d_column:
+        arr = arr.reshape(-1, 1)
+    if arr.ndim != 2:
+        hint = " (use x.reshape(-1, 1) for a single feature)" if arr.ndim == 1 else ""
+        raise InvalidValueError(f"{name}: expected a 2-D array, got shape {arr.shape}{hint}")
+    if columns is not None and arr.shape[1] != columns:
+        raise InvalidValueError(
+            f"{name}: expected {columns} feature column(s), got shape {arr.shape}"
+        )
+    arr = np.ascontiguousarray(arr, dtype=dtype)
+    if not np.isfinite(arr).all():
+        bad = np.argwhere(~np.isfinite(arr))[0]
+        raise InvalidValueError(
+            f"{name}: contains NaN or infinite values (first at row {bad[0]}, column {bad[1]})"
+        )
+    return arr

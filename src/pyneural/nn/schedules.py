@@ -1,0 +1,155 @@
+"""Learning-rate schedules, indexed by epoch (0-based), as in the report.
+
+=====================  ===============================================================
+Constant(lr)           lr
+InverseTimeDecay       lr0 / (1 + rate · e / steps)   (``e / steps`` floored if staircase)
+PiecewiseConstant      values[i] for boundaries[i-1] < e <= boundaries[i]  (Keras rule)
+=====================  ===============================================================
+
+Keras' ``InverseTimeDecay`` and ``PiecewiseConstantDecay`` are the reference
+(``keras/src/optimizers/schedules/learning_rate_schedule.py``), with the epoch in
+place of the optimizer step.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+from .._validation import check_positive_float
+from ..errors import InvalidTypeError, InvalidValueError
+
+__all__ = ["Schedule", "Constant", "InverseTimeDecay", "PiecewiseConstant", "SCHEDULES", "get_schedule"]
+
+
+class Schedule:
+    """Maps an epoch (int >= 0) to a learning rate (float > 0)."""
+
+    def __call__(self, epoch: int) -> float:
+        raise NotImplementedError
+
+    def get_config(self) -> dict:
+        raise NotImplementedError
+
+    @classmethod
+    def from_config(cls, config: dict) -> "Schedule":
+        return cls(**config)
+
+    def __eq__(self, other) -> bool:
+        return type(self) is type(other) and self.get_config() == other.get_config()
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+
+class Constant(Schedule):
+    """The same learning rate every epoch."""
+
+    def __init__(self, learning_rate: float = 0.001):
+        self.learning_rate = check_positive_float(learning_rate, "learning_rate")
+
+    def __call__(self, epoch: int) -> float:
+        return self.learning_rate
+
+    def get_config(self) -> dict:
+        return {"learning_rate": self.learning_rate}
+
+
+class InverseTimeDecay(Schedule):
+    """``initial / (1 + decay_rate · epoch / decay_steps)``; staircase floors the ratio."""
+
+    def __init__(self, initial: float, decay_steps: float, decay_rate: float, staircase: bool = False):
+        self.initial = check_positive_float(initial, "initial")
+        self.decay_steps = check_positive_float(decay_steps, "decay_steps")
+        self.decay_rate = check_positive_float(decay_rate, "decay_rate", allow_zero=True)
+        if not isinstance(staircase, bool):
+            raise InvalidTypeError(f"staircase: expected true/false, got {staircase!r}")
+        self.staircase = staircase
+
+    def __call__(self, epoch: int) -> float:
+        ratio = epoch / self.decay_steps
+        if self.staircase:
+            ratio = math.floor(ratio)
+        return self.initial / (1.0 + self.decay_rate * ratio)
+
+    def get_config(self) -> dict:
+        return {
+            "initial": self.initial,
+            "decay_steps": self.decay_steps,
+            "decay_rate": self.decay_rate,
+            "staircase": self.staircase,
+        }
+
+
+class PiecewiseConstant(Schedule):
+    """``values[0]`` while epoch <= boundaries[0], ``values[i]`` while
+    boundaries[i-1] < epoch <= boundaries[i], ``values[-1]`` after the last."""
+
+    def __init__(self, boundaries, values):
+        if not isinstance(boundaries, (list, tuple)) or not isinstance(values, (list, tuple)):
+            raise InvalidTypeError("boundaries, values: expected lists")
+        for i, b in enumerate(boundaries):
+            if isinstance(b, bool) or not isinstance(b, numbers.Real) or not math.isfinite(b):
+                raise InvalidTypeError(f"boundaries[{i}]: expected a number, got {b!r}")
+        if any(b2 <= b1 for b1, b2 in zip(boundaries, boundaries[1:])):
+            raise InvalidValueError(f"boundaries: must be strictly increasing, got {list(boundaries)}")
+        if len(values) != len(boundaries) + 1:
+            raise InvalidValueError(
+                f"values: expected len(boundaries) + 1 = {len(boundaries) + 1} values, got {len(values)}"
+            )
+        self.boundaries = [b if isinstance(b, int) else float(b) for b in boundaries]
+        self.values = [check_positive_float(v, f"values[{i}]") for i, v in enumerate(values)]
+
+    def __call__(self, epoch: int) -> float:
+        for b, v in zip(self.boundaries, self.values):
+            if epoch <= b:
+                return v
+        return self.values[-1]
+
+    def get_config(self) -> dict:
+        return {"boundaries": list(self.boundaries), "values": list(self.values)}
+
+
+SCHEDULES = {
+    "constant": Constant,
+    "inverse_time_decay": InverseTimeDecay,
+    "piecewise_constant": PiecewiseConstant,
+}
+
+
+def schedule_name(schedule: Schedule) -> str:
+    for name, cls in SCHEDULES.items():
+        if type(schedule) is cls:
+            return name
+    raise InvalidTypeError(f"learning_rate: unknown schedule type {type(schedule).__name__}")
+
+
+def get_schedule(learning_rate, argument: str = "learning_rate") -> Schedule:
+    """A float becomes ``Constant``; a schedule passes through; a config dict
+    ``{"schedule": name, ...}`` is built."""
+    if isinstance(learning_rate, Schedule):
+        return learning_rate
+    if isinstance(learning_rate, dict):
+        config = dict(learning_rate)
+        name = config.pop("schedule", None)
+        if name not in SCHEDULES:
+            raise InvalidValueError(
+                f"{argument}.schedule: expected one of {sorted(SCHEDULES)}, got {name!r}"
+            )
+        try:
+            return SCHEDULES[name].from_config(config)
+        except TypeError as exc:
+            raise InvalidValueError(f"{argument}: bad {name} configuration ({exc})") from exc
+    if callable(learning_rate):
+        raise InvalidTypeError(
+            f"{argument}: expected a float or a pyneural schedule, got a plain callable"
+        )
+    return Constant(check_positive_float(learning_rate, argument))
+
+
+def schedule_config(schedule: Schedule):
+    """JSON form: a bare float for a constant rate, else ``{"schedule": name, ...}``."""
+    if type(schedule) is Constant:
+        return schedule.learning_rate
+    return {"schedule": schedule_name(schedule), **schedule.get_config()}

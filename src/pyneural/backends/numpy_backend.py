@@ -52,6 +52,11 @@ class NumpyBackend(Backend):
         return inputs, acts, masks, logits
 
     def train_epoch(self, x, y, perm, batch_size, lrs, step, epoch, slots, n_threads):
+        # A diverging run overflows; the network detects the non-finite loss itself.
+        with np.errstate(all="ignore"):
+            return self._train_epoch(x, y, perm, batch_size, lrs, step, epoch, slots)
+
+    def _train_epoch(self, x, y, perm, batch_size, lrs, step, epoch, slots):
         arch = self.arch
         n = len(perm)
         last = len(slots) - 1

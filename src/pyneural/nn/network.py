@@ -200,6 +200,7 @@ class Network:
         callbacks=None,
         verbose: int = 1,
         on_divergence: str = "raise",
+        validation_freq: int = 1,
     ) -> History:
         """Train for ``epochs`` epochs of mini-batch gradient descent.
 
@@ -223,6 +224,9 @@ class Network:
             :class:`~pyneural.errors.TrainingDivergedError`, or stop and return the
             history (``history.stopped == "diverged"``). Either way the parameters
             are those of the last finite epoch.
+        validation_freq : int
+            Evaluate the validation data every ``validation_freq`` epochs (and
+            after the last one); ``validation_freq=epochs`` validates only at the end.
 
         Returns
         -------
@@ -241,12 +245,13 @@ class Network:
             if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
                 raise InvalidValueError("validation_data: expected a tuple (X_val, y_val)")
             val = self._check_xy(validation_data[0], validation_data[1], "validation_data[0]", "validation_data[1]")
+        validation_freq = check_positive_int(validation_freq, "validation_freq")
         cbs = as_callbacks(callbacks)
 
         history = History()
         for cb in cbs:
             cb.on_train_begin(self)
-        for _ in range(epochs):
+        for i in range(epochs):
             epoch = self.epoch
             saved = self._snapshot()
             loss = self._run_epoch(x, y, batch_size, shuffle)
@@ -261,7 +266,7 @@ class Network:
                     )
                 break
             logs = {"loss": loss}
-            if val is not None:
+            if val is not None and ((i + 1) % validation_freq == 0 or i + 1 == epochs):
                 vloss, vstd, vr2, _ = self._backend.evaluate(val[0], val[1], self._slots, self._threads())
                 logs.update(val_loss=vloss, val_loss_std=vstd, val_r2=vr2)
             history.append(epoch, logs)

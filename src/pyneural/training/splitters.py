@@ -1,0 +1,82 @@
+"""How rows are divided into training and validation sets.
+
+``KFold(k)``: rows are shuffled with the seed, then cut into ``k`` near-equal folds
+(sizes differ by at most one); fold ``i`` validates a model trained on the others.
+``Split(fraction)``: one shuffled split holding ``fraction`` of the rows out for
+validation (Keras' ``validation_split``; 0.2 is an 80 % / 20 % split).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._validation import check_fraction, check_positive_int
+from ..errors import InvalidValueError
+
+__all__ = ["KFold", "Split", "make_splitter"]
+
+
+class KFold:
+    """``k`` shuffled, near-equal folds."""
+
+    def __init__(self, k: int):
+        self.k = check_positive_int(k, "k", minimum=2)
+
+    def splits(self, n: int, seed) -> list[tuple[np.ndarray, np.ndarray]]:
+        """``[(train_rows, validation_rows), ...]``: sorted int64 row indices."""
+        if n < self.k:
+            raise InvalidValueError(f"k: {self.k} folds need at least {self.k} rows, got {n}")
+        perm = np.random.default_rng(seed).permutation(n)
+        folds = np.array_split(perm, self.k)
+        out = []
+        for i in range(self.k):
+            train = np.concatenate([f for j, f in enumerate(folds) if j != i])
+            out.append((np.sort(train).astype(np.int64), np.sort(folds[i]).astype(np.int64)))
+        return out
+
+    def to_dict(self) -> dict:
+        return {"kfolds": self.k}
+
+    def __eq__(self, other):
+        return isinstance(other, KFold) and other.k == self.k
+
+    def __repr__(self):
+        return f"KFold({self.k})"
+
+
+class Split:
+    """One shuffled split; ``fraction`` of the rows (0 < fraction < 1) validate."""
+
+    def __init__(self, fraction: float = 0.2):
+        self.fraction = check_fraction(fraction, "fraction", low_open=True)
+
+    def splits(self, n: int, seed) -> list[tuple[np.ndarray, np.ndarray]]:
+        n_val = int(round(n * self.fraction))
+        if n_val < 1 or n - n_val < 1:
+            raise InvalidValueError(
+                f"fraction: a {self.fraction} split of {n} rows leaves an empty training or validation set"
+            )
+        perm = np.random.default_rng(seed).permutation(n)
+        return [(np.sort(perm[n_val:]).astype(np.int64), np.sort(perm[:n_val]).astype(np.int64))]
+
+    def to_dict(self) -> dict:
+        return {"split": self.fraction}
+
+    def __eq__(self, other):
+        return isinstance(other, Split) and other.fraction == self.fraction
+
+    def __repr__(self):
+        return f"Split({self.fraction})"
+
+
+def make_splitter(config):
+    """``{"kfolds": k}`` or ``{"split": fraction}`` (or a splitter) to a splitter."""
+    if isinstance(config, (KFold, Split)):
+        return config
+    if isinstance(config, dict) and len(config) == 1:
+        ((key, value),) = config.items()
+        if key == "kfolds":
+            return KFold(value)
+        if key == "split":
+            return Split(value)
+    raise InvalidValueError(f"trainer: expected {{'kfolds': k}} or {{'split': fraction}}, got {config!r}")

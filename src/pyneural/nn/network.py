@@ -13,6 +13,7 @@ from .._validation import as_float_matrix, check_positive_int
 from ..backends import BACKENDS, Architecture
 from ..errors import InvalidTypeError, InvalidValueError, TrainingDivergedError
 from ..training.callbacks import as_callbacks
+from ..training.checkpoint import FitCheckpoint, fingerprint
 from ..training.history import History
 from .activations import get_activation
 from .initializers import initialize
@@ -201,6 +202,8 @@ class Network:
         verbose: int = 1,
         on_divergence: str = "raise",
         validation_freq: int = 1,
+        checkpoint=None,
+        checkpoint_every: int = 1,
     ) -> History:
         """Train for ``epochs`` epochs of mini-batch gradient descent.
 
@@ -227,6 +230,13 @@ class Network:
         validation_freq : int
             Evaluate the validation data every ``validation_freq`` epochs (and
             after the last one); ``validation_freq=epochs`` validates only at the end.
+        checkpoint : str or path, optional
+            A directory: the training state is saved there atomically every
+            ``checkpoint_every`` epochs, and a fit interrupted by a crash resumes
+            from it when called again with the same network, data and settings,
+            giving bit-for-bit the result of an uninterrupted fit. Removed on
+            completion (see :mod:`pyneural.training.checkpoint`).
+        checkpoint_every : int
 
         Returns
         -------
@@ -248,10 +258,18 @@ class Network:
         validation_freq = check_positive_int(validation_freq, "validation_freq")
         cbs = as_callbacks(callbacks)
 
-        history = History()
+        checkpoint_every = check_positive_int(checkpoint_every, "checkpoint_every")
+
+        history, done, ckpt = History(), 0, None
+        if checkpoint is not None:
+            ckpt = FitCheckpoint(checkpoint, checkpoint_every, fingerprint(
+                x, y, *(val or ()), epochs, batch_size, shuffle, validation_freq))
+            restored = ckpt.restore(self, epochs)
+            if restored is not None:
+                history, done = restored
         for cb in cbs:
             cb.on_train_begin(self)
-        for i in range(epochs):
+        for i in range(done, epochs):
             epoch = self.epoch
             saved = self._snapshot()
             loss = self._run_epoch(x, y, batch_size, shuffle)
@@ -270,6 +288,8 @@ class Network:
                 vloss, vstd, vr2, _ = self._backend.evaluate(val[0], val[1], self._slots, self._threads())
                 logs.update(val_loss=vloss, val_loss_std=vstd, val_r2=vr2)
             history.append(epoch, logs)
+            if ckpt is not None and ((i + 1) % checkpoint_every == 0 or i + 1 == epochs):
+                ckpt.save(self, epochs, i + 1, history)
             if verbose:
                 metrics = " - ".join(f"{k}: {v:.6g}" for k, v in logs.items())
                 print(f"Epoch {epoch + 1} ({len(history)}/{epochs}) - {metrics}", file=sys.stdout, flush=True)
@@ -279,6 +299,8 @@ class Network:
             if stop:
                 history.stopped = "callback"
                 break
+        if ckpt is not None and history.stopped is None:
+            ckpt.remove()
         for cb in cbs:
             cb.on_train_end(history)
         return history

@@ -21,7 +21,7 @@ from .. import __version__
 from .._io import atomic_write, atomic_write_text
 from ..errors import FileFormatError, PyneuralError
 
-__all__ = ["save_network", "load_network", "FORMAT", "VERSION"]
+__all__ = ["save_network", "load_network", "read_network_file", "apply_state", "FORMAT", "VERSION"]
 
 FORMAT = "pyneural.network"
 VERSION = 1
@@ -49,10 +49,14 @@ def _meta(net) -> dict:
     }
 
 
-def save_network(net, path) -> None:
+def save_network(net, path, extra: dict | None = None) -> None:
+    """Write ``net`` to ``path`` (.json or .npz); ``extra`` (JSON-able) is stored
+    under ``"extra"`` (checkpoints keep their bookkeeping there)."""
     path = Path(path)
     suffix = _suffix(path)
     doc = _meta(net)
+    if extra is not None:
+        doc["extra"] = extra
     if suffix == ".json":
         doc["params"] = [{"weights": w.tolist(), "biases": b.tolist()} for w, b, _, _ in net._slots]
         doc["optimizer_state"] = [
@@ -130,9 +134,8 @@ def _read(path: Path, suffix: str):
     return doc, get
 
 
-def load_network(path, backend: str | None = None):
-    from .network import Network
-
+def read_network_file(path):
+    """Read and check the envelope of a network file: ``(document, get)``."""
     path = Path(path)
     suffix = _suffix(path)
     if not path.is_file():
@@ -142,11 +145,17 @@ def load_network(path, backend: str | None = None):
         raise FileFormatError(f"{path}: format: expected {FORMAT!r}, got {doc.get('format')!r}")
     if doc.get("version") != VERSION:
         raise FileFormatError(f"{path}: version: expected {VERSION}, got {doc.get('version')!r}")
-    config = doc.get("config")
-    state = doc.get("state")
-    if not isinstance(config, dict) or not isinstance(state, dict):
+    if not isinstance(doc.get("config"), dict) or not isinstance(doc.get("state"), dict):
         raise FileFormatError(f"{path}: 'config' and 'state' must be objects")
-    config = dict(config)
+    return doc, get
+
+
+def load_network(path, backend: str | None = None):
+    from .network import Network
+
+    path = Path(path)
+    doc, get = read_network_file(path)
+    config = dict(doc["config"])
     if backend is not None:
         config["backend"] = backend
     try:
@@ -155,7 +164,14 @@ def load_network(path, backend: str | None = None):
         raise FileFormatError(f"{path}: config: {exc}") from exc
     except (TypeError, KeyError, ValueError, AttributeError) as exc:
         raise FileFormatError(f"{path}: config: malformed ({exc!r})") from exc
+    apply_state(net, doc, get, path)
+    return net
 
+
+def apply_state(net, doc: dict, get, path) -> None:
+    """Validate the parameters, optimizer state and counters of a document against
+    ``net``'s architecture, then copy them into ``net`` (nothing changes on error)."""
+    state = doc["state"]
     slots = []
     for i, (w, b, ws, bs) in enumerate(net._slots):
         new_w = _array(get("params", i, "weights"), w.shape, net.dtype, f"params[{i}].weights")
@@ -171,9 +187,11 @@ def load_network(path, backend: str | None = None):
             raise ValueError("epoch, step and dropout_seed must be integers >= 0")
         if dropout_seed >= 2**64:
             raise ValueError("dropout_seed must be < 2**64")
-        net._shuffle_rng.bit_generator.state = rng_state
+        rng = np.random.Generator(np.random.PCG64())
+        rng.bit_generator.state = rng_state  # validates the generator state
     except (KeyError, TypeError, ValueError, OverflowError) as exc:
         raise FileFormatError(f"{path}: state: malformed ({exc})") from exc
+    net._shuffle_rng.bit_generator.state = rng.bit_generator.state
 
     for (w, b, ws, bs), (nw, nb, nws, nbs) in zip(net._slots, slots):
         w[...] = nw
@@ -184,4 +202,3 @@ def load_network(path, backend: str | None = None):
     if dropout_seed != net._dropout_seed:
         net._dropout_seed = dropout_seed
         net._build_backend()
-    return net

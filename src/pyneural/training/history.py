@@ -18,10 +18,12 @@ class History:
     def __init__(self):
         self.history: dict[str, list[float]] = {}
         self.epoch: list[int] = []
+        self.logs: list[dict] = []  # per epoch, as passed to callbacks
         self.stopped: str | None = None
 
     def append(self, epoch: int, logs: dict) -> None:
         self.epoch.append(epoch)
+        self.logs.append(dict(logs))
         for key, value in logs.items():
             self.history.setdefault(key, []).append(value)
 

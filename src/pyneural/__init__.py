@@ -8,7 +8,7 @@ __version__ = "0.1.0"
 
 from . import errors, linalg  # noqa: E402
 from ._config import get_num_threads, set_num_threads, show_config  # noqa: E402
-from .data import datasets  # noqa: E402
+from .data import DatasetSpec, Pipeline, datasets  # noqa: E402
 from .nn import (  # noqa: E402
     SGD,
     Adam,
@@ -21,14 +21,17 @@ from .nn import (  # noqa: E402
     PiecewiseConstant,
     Schedule,
 )
-from .training import Callback, History  # noqa: E402
+from .training import Callback, History, KFold, Split  # noqa: E402
+from .model_spec import ModelSpec  # noqa: E402
+from .training.runner import RunResult, run_spec  # noqa: E402
 
 __all__ = [
     "__version__",
     "Network", "Dense",
     "Optimizer", "SGD", "Momentum", "Adam",
     "Schedule", "Constant", "InverseTimeDecay", "PiecewiseConstant",
-    "History", "Callback",
+    "History", "Callback", "KFold", "Split",
+    "DatasetSpec", "Pipeline", "ModelSpec", "RunResult", "run_spec",
     "datasets", "errors", "linalg",
     "get_num_threads", "set_num_threads", "show_config",
 ]

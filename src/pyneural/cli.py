@@ -9,8 +9,27 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 
 __all__ = ["main"]
+
+
+def _int_at_least(minimum: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"expected an integer >= {minimum}, got {value}")
+        return value
+
+    return parse
+
+
+_positive_int = _int_at_least(1)
+_nonnegative_int = _int_at_least(0)
+_folds = _int_at_least(2)
 
 
 def _cmd_demo(args) -> int:
@@ -49,6 +68,54 @@ def _cmd_demo(args) -> int:
     return 0
 
 
+def _load_table(data: str, spec):
+    """The table named by ``--data``: a CSV path, or ``synthetic`` for the synthetic housing data."""
+    from .data.datasets import synthetic_housing
+    from .data.io import read_csv
+
+    if data == "synthetic":
+        return synthetic_housing(), "synthetic"
+    return read_csv(data, spec.dataset), str(Path(data).resolve())
+
+
+def _cmd_train(args) -> int:
+    from .errors import InvalidValueError
+    from .model_spec import ModelSpec
+    from .training.runner import run_spec
+
+    spec = ModelSpec.from_json(args.spec)
+    if args.folds is not None:
+        spec.training.trainer = {"kfolds": args.folds}
+        ModelSpec.from_dict(spec.to_dict())  # re-validate the override
+    if args.seed is not None:
+        spec.training.seed = args.seed
+    if args.epochs is not None:
+        spec.training.epochs = args.epochs
+    if args.data is None:
+        raise InvalidValueError("--data: give the CSV to train on (or 'synthetic')")
+    table, source = _load_table(args.data, spec)
+    out = Path(args.out) if args.out else Path("runs") / f"{spec.name}-{time.strftime('%Y%m%d-%H%M%S')}"
+    print(f"training {spec.name!r} on {source} ({len(table)} rows): trainer {spec.training.trainer}, "
+          f"{spec.training.epochs} epochs, batch {spec.training.batch_size}")
+    result = run_spec(spec, table, n_jobs=args.jobs, verbose=0 if args.quiet else 1, data_path=source,
+                      cache_dir=args.cache)
+    result.save(out)
+    ev = result.evaluation
+    for i, fold in enumerate(ev.folds):
+        note = f"  ({fold.stopped})" if fold.stopped else ""
+        print(f"  fold {i}: R² {fold.r2:.4f}  final train loss {fold.epochs[-1].train_loss:.5f}{note}")
+    print(f"mean R² {ev.r2_mean:.4f}, best fold {ev.best_fold} (R² {ev.r2_best:.4f}), {ev.seconds:.1f} s")
+    for target in [c[len('pred_'):] for c in result.predictions.columns if c.startswith("pred_")]:
+        both = result.predictions[[target, f"pred_{target}"]].dropna()
+        if len(both) > 1:
+            from .metrics import r2_score
+
+            print(f"out-of-fold R² on {target} in original units: "
+                  f"{r2_score(both[target], both[f'pred_{target}']):.4f} ({len(both)} rows)")
+    print(f"run written to {out}/")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pyneural", description="Dense neural networks for tabular data.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
@@ -56,6 +123,20 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     demo = sub.add_parser("demo", help="train small models on built-in data and print what they learned")
     demo.set_defaults(func=_cmd_demo)
+
+    train = sub.add_parser("train", help="train a model spec (k-fold or split) and write a run folder",
+                           description="Train the model described by SPEC.json and write spec.json, "
+                           "evaluation.json, predictions.csv, best_params.json/.npz and pipeline.json to --out.")
+    train.add_argument("spec", metavar="SPEC.json", help="the model spec")
+    train.add_argument("--data", metavar="CSV", help="the table to train on ('synthetic' for the synthetic housing data)")
+    train.add_argument("--out", metavar="DIR", help="run folder (default runs/<name>-<time>)")
+    train.add_argument("--epochs", type=_positive_int, metavar="N", help="override the spec's epochs")
+    train.add_argument("--folds", type=_folds, metavar="K", help="override the trainer with K-fold")
+    train.add_argument("--jobs", type=_positive_int, metavar="N", help="folds trained at once (default: cores)")
+    train.add_argument("--seed", type=_nonnegative_int, metavar="S", help="override the spec's seed")
+    train.add_argument("--cache", metavar="DIR", help="cache the stateless preprocessing in DIR")
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
+    train.set_defaults(func=_cmd_train)
     return parser
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_fraction, check_positive_float
-from ..errors import InvalidTypeError, InvalidValueError
+from ..errors import InvalidTypeError, InvalidValueError, PyneuralError
 from .schedules import Schedule, get_schedule, schedule_config
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Adam", "OPTIMIZERS", "get_optimizer"]
@@ -178,7 +178,9 @@ def get_optimizer(value, argument: str = "optimizer") -> Optimizer:
         cls = OPTIMIZERS[name.lower()]
         try:
             return cls.from_config(config)
-        except TypeError as exc:
+        except PyneuralError:
+            raise
+        except TypeError as exc:  # unexpected keyword arguments
             raise InvalidValueError(f"{argument}: bad {name} configuration ({exc})") from exc
     raise InvalidTypeError(
         f"{argument}: expected an optimizer name or object, got {type(value).__name__}"

@@ -17,7 +17,7 @@ import math
 import numbers
 
 from .._validation import check_positive_float
-from ..errors import InvalidTypeError, InvalidValueError
+from ..errors import InvalidTypeError, InvalidValueError, PyneuralError
 
 __all__ = ["Schedule", "Constant", "InverseTimeDecay", "PiecewiseConstant", "SCHEDULES", "get_schedule"]
 
@@ -139,7 +139,9 @@ def get_schedule(learning_rate, argument: str = "learning_rate") -> Schedule:
             )
         try:
             return SCHEDULES[name].from_config(config)
-        except TypeError as exc:
+        except PyneuralError as exc:
+            raise type(exc)(f"{argument}.{exc}") from None
+        except TypeError as exc:  # unexpected keyword arguments
             raise InvalidValueError(f"{argument}: bad {name} configuration ({exc})") from exc
     if callable(learning_rate):
         raise InvalidTypeError(

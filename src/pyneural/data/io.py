@@ -1,0 +1,54 @@
+"""Reading a table for a dataset spec from CSV, with errors that name the file."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import FileFormatError
+
+__all__ = ["read_csv"]
+
+
+def read_csv(path, spec=None) -> pd.DataFrame:
+    """Read CSV file ``path``.
+
+    With a :class:`~pyneural.data.DatasetSpec`, id, date and one-hot columns are
+    read as the strings in the file (ids keep leading zeros) and the columns the
+    spec names must all be present.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"data: no such file {os.fspath(path)!r}")
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            header = next(csv.reader(fh), None)
+    except UnicodeDecodeError as exc:
+        raise FileFormatError(f"{path}: not a UTF-8 text CSV file ({exc.reason})") from None
+    if not header:
+        raise FileFormatError(f"{path}: the file is empty (no header line)")
+    seen, dups = set(), []
+    for name in header:
+        if name in seen:
+            dups.append(name)
+        seen.add(name)
+    if dups:
+        raise FileFormatError(f"{path}: duplicate column name(s) {sorted(set(dups))}")
+    text_cols = {}
+    if spec is not None:
+        missing = [c for c in spec.features if c not in header]
+        if missing:
+            raise FileFormatError(f"{path}: column(s) {missing} of the dataset spec are missing from the file")
+        for name, feat in spec.features.items():
+            if feat.role == "id" or feat.date_format or feat.one_hot:
+                text_cols[name] = "str"
+    try:
+        df = pd.read_csv(path, dtype=text_cols or None)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+        raise FileFormatError(f"{path}: cannot be read as CSV ({exc})") from None
+    if len(df) == 0:
+        raise FileFormatError(f"{path}: the file has a header but no rows")
+    return df

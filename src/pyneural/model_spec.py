@@ -1,0 +1,304 @@
+"""Model specs: one JSON file that says how to reproduce a whole training run.
+
+A model spec holds the dataset spec (:mod:`pyneural.data.spec`), the network and
+the training settings::
+
+    {"name": "king_county",
+     "dataset": {...},
+     "network": {
+        "layers": [{"units": "inputs+1", "activation": "relu", "repeat": 8},
+                   {"units": "outputs", "activation": "linear"}],
+        "optimizer": {"name": "adam", "learning_rate": 0.001},
+        "dtype": "float32"},
+     "training": {"loss": "mse", "epochs": 500, "batch_size": 128, "seed": 0,
+                  "trainer": {"kfolds": 8}, "validation": "every_epoch"}}
+
+Layer keys: ``units`` (an int, ``"inputs"``, ``"inputs+N"``, ``"inputs-N"``,
+``"inputs*N"`` or ``"outputs"``, resolved when the input count is known),
+``activation``, ``weights_init``, ``biases_init``, ``dropout`` (null or a rate),
+``optimizer`` (null or an optimizer object overriding the network's) and
+``repeat`` (how many identical layers). An optimizer object is ``{"name": "sgd" |
+"momentum" | "adam", "learning_rate": float | {"schedule": "inverse_time_decay" |
+"piecewise_constant" | "constant", ...}, ...hyperparameters}``. ``validation`` is
+``"every_epoch"`` or ``"last_epoch"``; ``trainer`` is ``{"kfolds": k}`` or
+``{"split": fraction held out}``.
+
+``to_dict``/``to_json`` write every field explicitly (a canonical form), so
+``from_json(to_json(spec)) == spec`` and the JSON text is stable. Every error is
+a :class:`~pyneural.errors.SpecError` whose message starts with the JSON path.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ._io import atomic_write_text
+from .data.feature import _bool, _got, _object, _str
+from .data.spec import DatasetSpec, _json_object
+from .errors import PyneuralError, SpecError
+from .nn.activations import ACTIVATIONS
+from .nn.initializers import INITIALIZERS
+from .nn.layers import Dense
+from .nn.losses import LOSSES
+from .nn.network import Network
+from .nn.optimizers import OPTIMIZERS, get_optimizer, optimizer_to_config
+
+__all__ = ["LayerSpec", "NetworkSpec", "TrainingSpec", "ModelSpec"]
+
+_UNITS = re.compile(r"^\s*inputs\s*(?:([+\-*])\s*(\d+))?\s*$")
+VALIDATION = ("every_epoch", "last_epoch")
+
+
+def _int(value, path: str, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise SpecError(path, f"expected an integer, got {_got(value)}")
+    if value < minimum:
+        raise SpecError(path, f"expected an integer >= {minimum}, got {value}")
+    return value
+
+
+def _choice(value, path: str, choices) -> str:
+    if not isinstance(value, str) or value not in choices:
+        raise SpecError(path, f"expected one of {', '.join(sorted(choices))}, got {_got(value)}")
+    return value
+
+
+def _units(value, path: str):
+    if isinstance(value, str) and (value.strip() == "outputs" or _UNITS.match(value)):
+        return value.strip() if value.strip() == "outputs" else re.sub(r"\s+", "", value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _int(value, path, 1)
+    raise SpecError(path, f'expected a positive integer, "inputs", "inputs+N", "inputs-N", '
+                          f'"inputs*N" or "outputs", got {_got(value)}')
+
+
+def _optimizer(value, path: str):
+    """Validate an optimizer object; errors name the offending key."""
+    d = _object(value, path, None)
+    name = _choice(d.get("name"), f"{path}.name", OPTIMIZERS)
+    cls = OPTIMIZERS[name]
+    allowed = ["name"] + [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
+    _object(d, path, allowed)
+    try:
+        return cls(**{k: v for k, v in d.items() if k != "name"})
+    except PyneuralError as exc:
+        # Our constructors' messages start with the argument's name: "learning_rate: ...".
+        key, _, rest = str(exc).partition(": ")
+        if key.split(".")[0] in allowed:
+            raise SpecError(f"{path}.{key}", rest) from None
+        raise SpecError(path, str(exc)) from None
+
+
+@dataclass
+class LayerSpec:
+    units: object = "outputs"
+    activation: str = "linear"
+    weights_init: str = "glorot_uniform"
+    biases_init: str = "zeros"
+    dropout: float | None = None
+    optimizer: dict | None = None  # an optimizer config (name + hyperparameters)
+    repeat: int = 1
+
+    KEYS = ("units", "activation", "weights_init", "biases_init", "dropout", "optimizer", "repeat")
+
+    @classmethod
+    def from_dict(cls, d, path: str) -> "LayerSpec":
+        d = _object(d, path, cls.KEYS)
+        if "units" not in d:
+            raise SpecError(f"{path}.units", "missing (every layer needs its units)")
+        spec = cls(units=_units(d["units"], f"{path}.units"))
+        if "activation" in d:
+            spec.activation = _choice(d["activation"], f"{path}.activation", ACTIVATIONS)
+        for key in ("weights_init", "biases_init"):
+            if key in d:
+                setattr(spec, key, _choice(d[key], f"{path}.{key}", INITIALIZERS))
+        if d.get("dropout") is not None:
+            rate = d["dropout"]
+            if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not (0 <= rate < 1):
+                raise SpecError(f"{path}.dropout", f"expected null or a number in [0, 1), got {_got(rate)}")
+            spec.dropout = float(rate) if rate else None
+        if d.get("optimizer") is not None:
+            spec.optimizer = optimizer_to_config(_optimizer(d["optimizer"], f"{path}.optimizer"))
+        if "repeat" in d:
+            spec.repeat = _int(d["repeat"], f"{path}.repeat", 1)
+        return spec
+
+    def to_dict(self) -> dict:
+        return {"units": self.units, "activation": self.activation, "weights_init": self.weights_init,
+                "biases_init": self.biases_init, "dropout": self.dropout, "optimizer": self.optimizer,
+                "repeat": self.repeat}
+
+    def resolve_units(self, inputs: int, outputs: int, path: str) -> int:
+        if isinstance(self.units, int):
+            return self.units
+        if self.units == "outputs":
+            return outputs
+        op, num = _UNITS.match(self.units).groups()
+        value = {None: lambda: inputs, "+": lambda: inputs + int(num), "-": lambda: inputs - int(num),
+                 "*": lambda: inputs * int(num)}[op]()
+        if value < 1:
+            raise SpecError(f"{path}.units", f"{self.units!r} gives {value} units for {inputs} inputs")
+        return value
+
+
+@dataclass
+class NetworkSpec:
+    layers: list = field(default_factory=list)
+    optimizer: dict = field(default_factory=lambda: optimizer_to_config(get_optimizer("adam")))
+    dtype: str = "float32"
+
+    KEYS = ("layers", "optimizer", "dtype")
+
+    @classmethod
+    def from_dict(cls, d, path: str = "network") -> "NetworkSpec":
+        d = _object(d, path, cls.KEYS)
+        layers = d.get("layers")
+        if not isinstance(layers, list) or not layers:
+            raise SpecError(f"{path}.layers", f"expected a non-empty list of layers, got {_got(layers)}")
+        spec = cls([LayerSpec.from_dict(layer, f"{path}.layers[{i}]") for i, layer in enumerate(layers)])
+        if "optimizer" in d:
+            spec.optimizer = optimizer_to_config(_optimizer(d["optimizer"], f"{path}.optimizer"))
+        if "dtype" in d:
+            spec.dtype = _choice(d["dtype"], f"{path}.dtype", ("float32", "float64"))
+        return spec
+
+    def to_dict(self) -> dict:
+        return {"layers": [layer.to_dict() for layer in self.layers], "optimizer": self.optimizer,
+                "dtype": self.dtype}
+
+
+@dataclass
+class TrainingSpec:
+    loss: str = "mse"
+    epochs: int = 100
+    batch_size: int = 32
+    seed: int = 0
+    trainer: dict = field(default_factory=lambda: {"kfolds": 5})
+    validation: str = "every_epoch"
+
+    KEYS = ("loss", "epochs", "batch_size", "seed", "trainer", "validation")
+
+    @classmethod
+    def from_dict(cls, d, path: str = "training") -> "TrainingSpec":
+        d = _object(d, path, cls.KEYS)
+        spec = cls()
+        if "loss" in d:
+            spec.loss = _choice(d["loss"], f"{path}.loss", LOSSES)
+        if "epochs" in d:
+            spec.epochs = _int(d["epochs"], f"{path}.epochs", 1)
+        if "batch_size" in d:
+            spec.batch_size = _int(d["batch_size"], f"{path}.batch_size", 1)
+        if "seed" in d:
+            spec.seed = _int(d["seed"], f"{path}.seed", 0)
+        if "trainer" in d:
+            spec.trainer = cls._trainer(d["trainer"], f"{path}.trainer")
+        if "validation" in d:
+            spec.validation = _choice(d["validation"], f"{path}.validation", VALIDATION)
+        return spec
+
+    @staticmethod
+    def _trainer(value, path: str) -> dict:
+        t = _object(value, path, ("kfolds", "split"))
+        if len(t) != 1:
+            raise SpecError(path, f'expected exactly one of {{"kfolds": k}} or {{"split": fraction}}, got {_got(value)}')
+        if "kfolds" in t:
+            return {"kfolds": _int(t["kfolds"], f"{path}.kfolds", 2)}
+        f = t["split"]
+        if isinstance(f, bool) or not isinstance(f, (int, float)) or not (0 < f < 1) or not math.isfinite(f):
+            raise SpecError(f"{path}.split", f"expected the held-out fraction, a number in (0, 1), got {_got(f)}")
+        return {"split": float(f)}
+
+    def to_dict(self) -> dict:
+        return {"loss": self.loss, "epochs": self.epochs, "batch_size": self.batch_size, "seed": self.seed,
+                "trainer": dict(self.trainer), "validation": self.validation}
+
+
+@dataclass
+class ModelSpec:
+    """A dataset spec, a network spec and training settings (see the module doc)."""
+
+    dataset: DatasetSpec
+    network: NetworkSpec
+    training: TrainingSpec = field(default_factory=TrainingSpec)
+    name: str = "model"
+
+    KEYS = ("name", "dataset", "network", "training")
+
+    @classmethod
+    def from_dict(cls, d) -> "ModelSpec":
+        if not isinstance(d, dict):
+            raise SpecError("spec", f"expected an object, got {_got(d)}")
+        for key in list(getattr(d, "duplicates", ())) + [k for k in d if k not in cls.KEYS]:
+            reason = "duplicate key" if key in d and key in cls.KEYS else f"unknown key (expected one of {', '.join(cls.KEYS)})"
+            raise SpecError(key, reason)
+        for key in ("dataset", "network"):
+            if key not in d:
+                raise SpecError(key, "missing")
+        name = _str(d["name"], "name") if "name" in d else "model"
+        return cls(DatasetSpec.from_dict(d["dataset"], "dataset"), NetworkSpec.from_dict(d["network"], "network"),
+                   TrainingSpec.from_dict(d.get("training", {}), "training"), name)
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "dataset": self.dataset.to_dict(), "network": self.network.to_dict(),
+                "training": self.training.to_dict()}
+
+    @classmethod
+    def from_json(cls, path) -> "ModelSpec":
+        """Read and validate a spec file; every problem is a ``SpecError`` naming its JSON path."""
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise SpecError("", f"{path}: no such spec file") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SpecError("", f"{path}: cannot read the spec file ({exc})") from None
+        return cls.from_json_str(text, source=str(path))
+
+    @classmethod
+    def from_json_str(cls, text: str, source: str = "spec") -> "ModelSpec":
+        try:
+            d = json.loads(text, object_pairs_hook=_json_object)
+        except json.JSONDecodeError as exc:
+            raise SpecError("", f"{source}: invalid JSON ({exc})") from None
+        if not isinstance(d, dict):
+            raise SpecError("", f"{source}: expected a JSON object at the top level, got {_got(d)}")
+        return cls.from_dict(d)
+
+    def to_json(self, path=None, *, indent: int = 2) -> str:
+        """The canonical JSON text; written atomically to ``path`` when given."""
+        text = json.dumps(self.to_dict(), indent=indent, allow_nan=False) + "\n"
+        if path is not None:
+            atomic_write_text(path, text)
+        return text
+
+    def build_network(self, inputs: int, outputs: int | None = None, *, seed: int | None = None,
+                      backend: str = "native", n_threads: int | None = None) -> Network:
+        """The network this spec describes, for ``inputs`` input features.
+
+        ``outputs`` defaults to the dataset spec's output count; ``seed`` to the
+        training seed.
+        """
+        if outputs is None:
+            outputs = len(self.dataset.output_names())
+        layers = []
+        for i, ls in enumerate(self.network.layers):
+            path = f"network.layers[{i}]"
+            units = ls.resolve_units(inputs, outputs, path)
+            for _ in range(ls.repeat):
+                layers.append(Dense(units, ls.activation, ls.weights_init, ls.biases_init, ls.dropout,
+                                    None if ls.optimizer is None else get_optimizer(ls.optimizer)))
+        if layers[-1].units != outputs:
+            raise SpecError(f"network.layers[{len(self.network.layers) - 1}].units",
+                            f"the last layer must have {outputs} unit(s), one per output; got {layers[-1].units}")
+        return Network(layers, inputs=inputs, loss=self.training.loss, optimizer=get_optimizer(self.network.optimizer),
+                       seed=self.training.seed if seed is None else seed, dtype=self.network.dtype,
+                       backend=backend, n_threads=n_threads)
+
+    def __repr__(self) -> str:
+        return (f"ModelSpec(name={self.name!r}, {self.dataset!r}, {len(self.network.layers)} layer specs, "
+                f"trainer={self.training.trainer}, epochs={self.training.epochs})")

@@ -1,0 +1,145 @@
+"""The whole workflow of a model spec: table → pipeline → folds → evaluation,
+out-of-fold predictions in original units, and the run folder.
+
+Folds train in parallel threads through joblib (the native engine releases the
+GIL); ``n_jobs`` folds at a time, each with ``cores // n_jobs`` engine threads, so
+folds × threads never exceed the cores. Per fold, the stateful preprocessing
+(min/max, one-hot categories) is fit on that fold's training rows only.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+from .._config import _all_cores, resolve_threads
+from .._io import atomic_write, atomic_write_text
+from ..data.pipeline import Pipeline
+from ..errors import InvalidTypeError, InvalidValueError
+from .evaluation import Evaluation
+from .fold import train_fold
+from .progress import Progress
+from .splitters import make_splitter
+
+__all__ = ["RunResult", "run_spec", "fold_seed"]
+
+
+def fold_seed(seed: int, fold: int) -> int:
+    """The network seed of fold ``fold``: distinct per fold, fixed by the run seed."""
+    return int(np.random.SeedSequence([seed, fold]).generate_state(1, np.uint32)[0])
+
+
+@dataclass
+class RunResult:
+    """What a run produced (see :func:`run_spec`)."""
+
+    spec: object
+    evaluation: Evaluation
+    predictions: pd.DataFrame  # original columns + pred_<target>, original units, every input row
+    networks: list  # the trained network of each fold
+    pipelines: list  # the fitted pipeline of each fold
+    data_path: str | None = None
+
+    @property
+    def best_fold(self):
+        return self.evaluation.best_fold
+
+    @property
+    def best_network(self):
+        best = self.best_fold
+        return None if best is None else self.networks[best]
+
+    def save(self, out_dir) -> Path:
+        """Write the run folder; every file is written atomically."""
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        self.spec.to_json(out / "spec.json")
+        atomic_write_text(out / "evaluation.json", json.dumps(self.evaluation.to_dict(), indent=1) + "\n")
+        with atomic_write(out / "predictions.csv", "w", encoding="utf-8") as fh:
+            self.predictions.to_csv(fh, index=False)
+        best = self.best_fold
+        if best is not None:
+            self.networks[best].save(out / "best_params.json")
+            self.networks[best].save(out / "best_params.npz")
+            atomic_write_text(out / "pipeline.json", json.dumps(self.pipelines[best].get_state(), indent=1) + "\n")
+        run_info = {"pyneural_version": __version__, "data": self.data_path, "best_fold": best,
+                    "r2_mean": self.evaluation.r2_mean, "seconds": self.evaluation.seconds}
+        atomic_write_text(out / "run.json", json.dumps(run_info, indent=1) + "\n")
+        return out
+
+
+def _plan_jobs(n_folds: int, n_jobs) -> tuple[int, int]:
+    """(folds at once, engine threads per fold) with folds × threads <= cores."""
+    cores = _all_cores()
+    jobs = min(n_folds, cores) if n_jobs is None else min(n_folds, resolve_threads(n_jobs, "n_jobs"))
+    return jobs, max(1, cores // jobs)
+
+
+def run_spec(spec, data: pd.DataFrame, *, n_jobs=None, verbose: int = 1, on_epoch_end=None,
+             backend: str = "native", cache_dir=None, data_path=None, epochs: int | None = None,
+             on_divergence: str = "raise") -> RunResult:
+    """Train ``spec`` on the table ``data`` with its trainer (k-fold or split).
+
+    Parameters
+    ----------
+    spec : ModelSpec
+    data : DataFrame
+        The raw table (columns as in the dataset spec).
+    n_jobs : int, optional
+        Folds trained at once (threads); default: as many as cores.
+    verbose : int
+        0 silent; 1 a progress bar (folds × epochs) when stderr is a terminal.
+    on_epoch_end : callable, optional
+        ``on_epoch_end(fold, epoch, metrics)``; ``metrics`` has ``train_loss``,
+        ``val_loss``, ``val_loss_std`` and ``r2`` (``None`` when not computed).
+    epochs : int, optional
+        Overrides the spec's epoch count.
+    """
+    from joblib import Parallel, delayed
+
+    if not isinstance(data, pd.DataFrame):
+        raise InvalidTypeError(f"data: expected a pandas DataFrame, got {type(data).__name__}")
+    training = spec.training
+    epochs = training.epochs if epochs is None else epochs
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise InvalidValueError(f"epochs: expected an integer >= 1, got {epochs!r}")
+    start = time.perf_counter()
+    pipeline = Pipeline(spec.dataset, cache_dir=cache_dir)
+    table = pipeline.prepare(data)
+    splits = make_splitter(training.trainer).splits(len(table), training.seed)
+    jobs, threads = _plan_jobs(len(splits), n_jobs)
+    dtype = spec.network.dtype
+
+    progress = Progress(len(splits) * epochs, verbose=verbose, desc=spec.name)
+
+    def one_fold(fold, train_rows, val_rows):
+        fold_pipe = pipeline.fit_stateful(table.iloc[train_rows])
+        x_tr, y_tr, _ = fold_pipe.to_arrays(fold_pipe.transform_stateful(table.iloc[train_rows]), dtype)
+        x_va, y_va, _ = fold_pipe.to_arrays(fold_pipe.transform_stateful(table.iloc[val_rows]), dtype)
+        net = spec.build_network(x_tr.shape[1], y_tr.shape[1], seed=fold_seed(training.seed, fold),
+                                 backend=backend, n_threads=threads)
+        result = train_fold(net, fold, x_tr, y_tr, x_va, y_va, epochs=epochs, batch_size=training.batch_size,
+                            validate_every_epoch=training.validation == "every_epoch",
+                            on_epoch_end=on_epoch_end, progress=progress, on_divergence=on_divergence)
+        preds = fold_pipe.inverse_outputs(result.predictions, index=table.index[val_rows])
+        return result, preds, net, fold_pipe
+
+    with progress:
+        outcomes = Parallel(n_jobs=jobs, backend="threading")(
+            delayed(one_fold)(i, tr, va) for i, (tr, va) in enumerate(splits))
+
+    evaluation = Evaluation([o[0].evaluation for o in outcomes], time.perf_counter() - start)
+    oof = pd.concat([o[1] for o in outcomes])
+    # Join on the row index (the pipeline keeps it): ids can repeat in real data
+    # (King County lists houses sold twice), rows cannot.
+    predictions = data.copy()
+    for col in oof.columns:
+        predictions[f"pred_{col}"] = oof[col].reindex(data.index)
+    return RunResult(spec, evaluation, predictions, [o[2] for o in outcomes], [o[3] for o in outcomes],
+                     None if data_path is None else str(data_path))

@@ -75,7 +75,17 @@ def _names(value, path: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-_ALL = object()
+class _AllRows:
+    """The "every row" selector of a :class:`Map` (a singleton, also through copies and pickles)."""
+
+    def __repr__(self):
+        return "ALL"
+
+    def __reduce__(self):
+        return "_ALL"
+
+
+_ALL = _AllRows()
 
 
 class Map:

@@ -38,12 +38,12 @@ from ..errors import InvalidTypeError, InvalidValueError, NotFittedError
 from .cache import StatelessCache, cache_key
 from .spec import DatasetSpec
 from .transforms import (ExtractMonth, ExtractTimestamp, FilterOutliers, Log10, MapValues,
-                         Normalize, OneHot, Square)
+                         Normalize, OneHot, Square, py)
 
 __all__ = ["Pipeline", "Arrays"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Arrays:
     """Model arrays of a frame; unpacks as ``X, y, ids = arrays``.
 
@@ -84,7 +84,7 @@ def _check_frame(df, plan) -> None:
         na = df[c].isna()
         if na.any():
             raise InvalidValueError(f"column {c!r}: {int(na.sum())} missing value(s), first at row "
-                                    f"{na.idxmax()!r}")
+                                    f"{py(na.idxmax())!r}")
     for c in plan.numeric:
         dtype = df[c].dtype
         if not pd.api.types.is_numeric_dtype(dtype):
@@ -93,7 +93,7 @@ def _check_frame(df, plan) -> None:
         inf = np.isinf(df[c].to_numpy(dtype=np.float64))
         if inf.any():
             raise InvalidValueError(f"column {c!r}: {int(inf.sum())} infinite value(s), first at row "
-                                    f"{df.index[inf.argmax()]!r}")
+                                    f"{py(df.index[inf.argmax()])!r}")
 
 
 class Pipeline:
@@ -299,7 +299,7 @@ class Pipeline:
         bad = ~np.isfinite(m)
         if bad.any():
             r, c = np.argwhere(bad)[0]
-            raise InvalidValueError(f"column {names[c]!r}: non-finite value at row {df.index[r]!r}")
+            raise InvalidValueError(f"column {names[c]!r}: non-finite value at row {py(df.index[r])!r}")
         return m
 
     # -- fitted state ---------------------------------------------------------------------

@@ -35,6 +35,7 @@ import json
 import os
 from collections.abc import Iterable, Mapping
 
+from ..errors import SpecError
 from .feature import BULK_OPTIONS, ROLES, BulkOption, Feature, Map, _got, _object, _str
 
 __all__ = ["ROLES", "BULK_OPTIONS", "Feature", "Map", "BulkOption", "DatasetSpec"]

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pyneural.data import Pipeline, datasets
+from pyneural.data import DatasetSpec, Pipeline, datasets, read_csv
 from pyneural.errors import FileFormatError, InvalidValueError
 
 
@@ -52,6 +52,18 @@ def test_the_king_county_spec_runs_on_synthetic_housing():
     noisy = np.log10(df["price"].to_numpy())
     r2 = 1 - np.sum((noisy - clean) ** 2) / np.sum((noisy - noisy.mean()) ** 2)
     assert 0.88 < r2 < 0.95
+
+
+def test_read_csv_keeps_ids_and_dates_as_text(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("key,when,x,y\n0012,20140101,1.5,2\n0345,20140102,2.5,3\n")
+    spec = (DatasetSpec.from_csv(path).set("key", role="id")
+            .set("when", role="unused", date_format="%Y%m%d", add_month=True).set("y", role="output"))
+    df = read_csv(path, spec)
+    assert df["key"].tolist() == ["0012", "0345"] and df["when"].tolist() == ["20140101", "20140102"]
+    assert df["x"].dtype == np.float64 and pd.read_csv(path)["key"].tolist() == [12, 345]
+    pipe = Pipeline(spec)
+    assert pipe.to_arrays(pipe.fit_transform(df)).ids.tolist() == ["0012", "0345"]
 
 
 def test_load_king_county_explains_where_to_get_the_file(monkeypatch, tmp_path):

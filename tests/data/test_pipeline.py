@@ -44,6 +44,7 @@ def test_fit_transform_to_arrays_and_back(houses):
     assert X.shape == (8, 15) and y.shape == (8, 1) and X.dtype == y.dtype == np.float32
     assert X.flags.c_contiguous and y.flags.c_contiguous
     assert ids.tolist() == houses["id"].tolist() and arrays.output_names == ["price"]
+    assert arrays.index.tolist() == list(range(8)) and arrays.input_names == pipe.input_names()
     assert X.min() == 0.0 and X.max() == 1.0 and np.isfinite(X).all()
     X64 = pipe.to_arrays(out, dtype="float64").X
     assert X64.dtype == np.float64

@@ -6,8 +6,9 @@ revert column by column) and hands ``X``, ``y`` arrays to the networks.
 """
 
 from . import datasets
+from .datasets import read_csv
 from .pipeline import Arrays, Pipeline
 from .spec import BULK_OPTIONS, ROLES, BulkOption, DatasetSpec, Feature, Map
 
 __all__ = ["DatasetSpec", "Feature", "Map", "BulkOption", "ROLES", "BULK_OPTIONS", "Pipeline", "Arrays",
-           "datasets"]
+           "datasets", "read_csv"]

@@ -24,30 +24,32 @@ __all__ = ["StatelessCache", "frame_digest", "cache_key"]
 _FORMAT = 1  # bump when the file layout changes
 
 
-def _string_bytes(values) -> bytes:
-    """Unambiguous bytes of a sequence of strings/missing values: lengths then UTF-8 text."""
-    parts = [b"\x00" if v is None or (isinstance(v, float) and v != v) else b"\x01" + str(v).encode()
-             for v in values]
-    return np.array([len(p) for p in parts], dtype=np.int64).tobytes() + b"".join(parts)
+def _text(values) -> tuple[np.ndarray, np.ndarray]:
+    """(UTF-32 string array with "" for missing, missing mask) of any 1-D values."""
+    arr = np.asarray(values, dtype=object)
+    mask = pd.isna(arr)
+    return np.where(mask, "", arr).astype(str), mask
 
 
-def _column_bytes(series: pd.Series) -> bytes:
-    if pd.api.types.is_numeric_dtype(series) and not isinstance(series.dtype, pd.CategoricalDtype):
-        arr = series.to_numpy()
-        if arr.dtype != object:
-            return np.ascontiguousarray(arr).tobytes()
-    if pd.api.types.is_datetime64_any_dtype(series):
-        return series.astype("int64").to_numpy().tobytes() + str(series.dtype).encode()
-    return _string_bytes(series.tolist())
+def _column_bytes(values) -> bytes:
+    """Unambiguous bytes of a column: raw numbers, or missing mask + lengths + fixed-width text."""
+    arr = np.asarray(values)
+    if arr.dtype.kind in "biufcmM":
+        return arr.dtype.str.encode() + np.ascontiguousarray(arr).tobytes()
+    text, mask = _text(arr)
+    lengths = np.char.str_len(text).astype(np.int64)  # fixed-width text pads with NULs
+    return b"text" + mask.tobytes() + lengths.tobytes() + text.tobytes()
 
 
 def frame_digest(df: pd.DataFrame) -> str:
     """SHA-256 (hex) of everything in ``df`` that the stateless stage can see."""
     h = hashlib.sha256()
     h.update(json.dumps([[str(c), str(t)] for c, t in df.dtypes.items()]).encode())
-    h.update(_string_bytes(df.index.map(repr).tolist()))
+    idx = df.index
+    h.update(repr((idx.start, idx.stop, idx.step)).encode() if isinstance(idx, pd.RangeIndex)
+             else _column_bytes(idx.to_numpy()))
     for c in df.columns:
-        h.update(_column_bytes(df[c]))
+        h.update(_column_bytes(df[c].to_numpy()))
     return h.hexdigest()
 
 
@@ -67,13 +69,15 @@ def _encode(series: pd.Series):
     dtype = series.dtype
     if isinstance(dtype, np.dtype) and dtype.kind in "biuf":
         return "numpy", series.to_numpy(), None
-    if isinstance(dtype, pd.StringDtype) or dtype == object:
-        values = series.tolist()
-        mask = np.array([v is None or (isinstance(v, float) and v != v) for v in values])
-        if not all(isinstance(v, str) for v, m in zip(values, mask) if not m):
+    if isinstance(dtype, pd.StringDtype):
+        text, mask = _text(series.to_numpy())
+        return "string", text, mask
+    if dtype == object:
+        arr = series.to_numpy()
+        mask = pd.isna(arr)
+        if not all(isinstance(v, str) for v in arr[~mask]):
             return None
-        text = np.array(["" if m else v for v, m in zip(values, mask)], dtype=str)
-        return ("string" if isinstance(dtype, pd.StringDtype) else "object"), text, mask
+        return "object", np.where(mask, "", arr).astype(str), mask
     return None
 
 
@@ -82,7 +86,7 @@ def _decode(kind: str, dtype: str, arr: np.ndarray, mask) -> pd.Series:
         return pd.Series(arr, dtype=np.dtype(dtype), copy=False)
     values = arr.astype(object)
     values[mask] = None
-    return pd.Series(values, dtype=dtype if kind == "string" else object)
+    return pd.Series(values, dtype=dtype if kind == "string" else object, copy=False)
 
 
 class StatelessCache:

@@ -12,7 +12,8 @@ import pandas as pd
 from ..errors import FileFormatError, InvalidValueError
 from .spec import DatasetSpec, Map
 
-__all__ = ["xor", "load_king_county", "king_county_spec", "synthetic_housing", "KC_COLUMNS", "KC_ENV_VAR"]
+__all__ = ["xor", "read_csv", "load_king_county", "king_county_spec", "synthetic_housing", "KC_COLUMNS",
+           "KC_ENV_VAR"]
 
 KC_ENV_VAR = "PYNEURAL_KC_CSV"
 
@@ -40,6 +41,23 @@ def xor(dtype="float32") -> tuple[np.ndarray, np.ndarray]:
     X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=dtype)
     y = np.array([[0], [1], [1], [0]], dtype=dtype)
     return X, y
+
+
+def read_csv(path, spec: DatasetSpec | None = None, **read_csv_kwargs) -> pd.DataFrame:
+    """Read a CSV for ``spec``: its id and date columns as the strings written in the file.
+
+    ``pandas.read_csv`` would turn an id such as ``"0123"`` into the number 123; here
+    every column with role ``"id"`` or a ``date_format`` keeps its text. Other columns
+    are parsed as pandas infers them; ``read_csv_kwargs`` go to ``pandas.read_csv``.
+
+    Returns
+    -------
+    DataFrame, shape (rows, columns of the file)
+    """
+    if spec is not None:
+        text = {n: "str" for n, f in spec.features.items() if f.role == "id" or f.date_format is not None}
+        read_csv_kwargs["dtype"] = {**text, **(read_csv_kwargs.get("dtype") or {})}
+    return pd.read_csv(path, **read_csv_kwargs)
 
 
 def load_king_county(path=None) -> pd.DataFrame:
@@ -102,7 +120,7 @@ _CLUSTERS = np.array([
     (47.30, -122.30, .08, .05), (47.48, -122.20, .07, .04), (47.55, -122.03, .05, .05),
     (47.74, -122.30, .03, .03), (47.43, -121.95, .02, .10)])
 _LAT, _LONG = (47.155, 47.778), (-122.519, -121.315)
-_START, _DAYS = pd.Timestamp("2014-05-02"), 391  # sales from 2014-05-02 to 2015-05-27
+_START, _DAYS = pd.Timestamp("2014-05-02"), 390  # sales from 2014-05-02 to 2015-05-27
 
 
 def _bump(lat, long, lat0, long0, s):
@@ -184,7 +202,8 @@ def synthetic_housing(n_rows: int = 21_600, seed: int = 0, *, noise: float = 0.1
     floors = rng.choice([1.0, 1.5, 2.0, 2.5, 3.0, 3.5], size=n, p=[.494, .089, .381, .0075, .0284, .0001])
     yr_built = (1900 + np.floor(116 * rng.beta(2.0, 1.3, size=n))).astype(np.int64)
     has_basement = rng.random(n) < np.where(yr_built < 1980, 0.55, 0.22)
-    sqft_basement = np.where(has_basement, np.rint(sqft_living * rng.uniform(0.2, 0.5, n)), 0).astype(np.int64)
+    basement_share = rng.uniform(0.2, 0.5, n)
+    sqft_basement = np.where(has_basement, np.rint(sqft_living * basement_share), 0).astype(np.int64)
     sqft_above = sqft_living - sqft_basement
     ln_lot = np.clip(8.9 + 0.35 * (ln_living - 7.55) + 1.2 * rural + 0.6 * rng.standard_normal(n),
                      np.log(520), np.log(1_651_359))

@@ -75,7 +75,17 @@ def _names(value, path: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-_ALL = object()
+class _AllRows:
+    """The "every row" selector of a :class:`Map` (a singleton, also through copies and pickles)."""
+
+    def __repr__(self):
+        return "ALL"
+
+    def __reduce__(self):
+        return "_ALL"
+
+
+_ALL = _AllRows()
 
 
 class Map:
@@ -120,7 +130,8 @@ class Map:
     def from_dict(cls, d, path: str = "map") -> "Map":
         d = _object(d, path, ("where", "replace_with"))
         if "replace_with" not in d:
-            raise SpecError(f"{path}.replace_with", "missing (expected {\"value\": v} or {\"feature\": name})")
+            raise SpecError(f"{path}.replace_with",
+                            'missing (expected {"value": v} or {"feature": name})')
         where = d.get("where", "all")
         if where == "all":
             equal = _ALL
@@ -162,17 +173,23 @@ class Feature:
                     _path=_path)
 
     def update(self, _path: str = "feature", **options) -> "Feature":
-        """Set options in place, checking each one's type; returns ``self``."""
+        """Set options in place, checking each one's type; returns ``self``.
+
+        All options are checked before any is set, so an error leaves the feature as it was.
+        """
+        checked = {}
         for key, value in options.items():
             path = f"{_path}.{key}"
             if key not in FEATURE_KEYS:
                 raise SpecError(path, f"unknown key (expected one of {', '.join(FEATURE_KEYS)})")
             if key == "role":
                 if value not in ROLES:
-                    raise SpecError(path, f"expected one of {', '.join(_got(r) for r in ROLES)}, got {_got(value)}")
+                    raise SpecError(path, f"expected one of {', '.join(_got(r) for r in ROLES)}, "
+                                          f"got {_got(value)}")
             elif key == "date_format":
                 if value is not None and (not isinstance(value, str) or "%" not in value):
-                    raise SpecError(path, f"expected a strftime format such as \"%Y-%m-%d\", got {_got(value)}")
+                    raise SpecError(path, "expected a strftime format such as \"%Y-%m-%d\", "
+                                          f"got {_got(value)}")
             elif key == "map":
                 if isinstance(value, Mapping):
                     value = Map.from_dict(value, path)
@@ -180,6 +197,8 @@ class Feature:
                     raise SpecError(path, f"expected a Map or an object, got {_got(value)}")
             else:
                 _bool(value, path)
+            checked[key] = value
+        for key, value in checked.items():
             setattr(self, key, value)
         return self
 

@@ -38,12 +38,12 @@ from ..errors import InvalidTypeError, InvalidValueError, NotFittedError
 from .cache import StatelessCache, cache_key
 from .spec import DatasetSpec
 from .transforms import (ExtractMonth, ExtractTimestamp, FilterOutliers, Log10, MapValues,
-                         Normalize, OneHot, Square)
+                         Normalize, OneHot, Square, py)
 
 __all__ = ["Pipeline", "Arrays"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Arrays:
     """Model arrays of a frame; unpacks as ``X, y, ids = arrays``.
 
@@ -56,6 +56,8 @@ class Arrays:
         The id column's values (as in the frame), or the row index if the spec has no id.
     input_names, output_names : list of str
         Column names of ``X`` and ``y``.
+    index : ndarray, shape (n,)
+        The frame's row labels: unique where ids may not be (a house sold twice).
     """
 
     X: np.ndarray
@@ -63,6 +65,7 @@ class Arrays:
     ids: np.ndarray
     input_names: list
     output_names: list
+    index: np.ndarray
 
     def __iter__(self):
         return iter((self.X, self.y, self.ids))
@@ -84,7 +87,7 @@ def _check_frame(df, plan) -> None:
         na = df[c].isna()
         if na.any():
             raise InvalidValueError(f"column {c!r}: {int(na.sum())} missing value(s), first at row "
-                                    f"{na.idxmax()!r}")
+                                    f"{py(na.idxmax())!r}")
     for c in plan.numeric:
         dtype = df[c].dtype
         if not pd.api.types.is_numeric_dtype(dtype):
@@ -93,7 +96,7 @@ def _check_frame(df, plan) -> None:
         inf = np.isinf(df[c].to_numpy(dtype=np.float64))
         if inf.any():
             raise InvalidValueError(f"column {c!r}: {int(inf.sum())} infinite value(s), first at row "
-                                    f"{df.index[inf.argmax()]!r}")
+                                    f"{py(df.index[inf.argmax()])!r}")
 
 
 class Pipeline:
@@ -132,7 +135,8 @@ class Pipeline:
         """The active steps in the report's order."""
         order = (OneHot, ExtractMonth, ExtractTimestamp, MapValues, Log10, Square, FilterOutliers,
                  Normalize)
-        active = self.stateless_steps + self.stateful_steps + [self.outlier_filter] * bool(self.outlier_filter)
+        active = self.stateless_steps + self.stateful_steps
+        active += [self.outlier_filter] if self.outlier_filter is not None else []
         return sorted(active, key=lambda s: order.index(type(s)))
 
     @property
@@ -288,7 +292,7 @@ class Pipeline:
         X = self._matrix(df, inputs, dtype)
         y = self._matrix(df, outputs, dtype)
         ids = df[self.plan.id_name].to_numpy() if self.plan.id_name else df.index.to_numpy()
-        return Arrays(X, y, ids, inputs, outputs)
+        return Arrays(X, y, ids, inputs, outputs, df.index.to_numpy())
 
     @staticmethod
     def _matrix(df, names, dtype):
@@ -299,12 +303,16 @@ class Pipeline:
         bad = ~np.isfinite(m)
         if bad.any():
             r, c = np.argwhere(bad)[0]
-            raise InvalidValueError(f"column {names[c]!r}: non-finite value at row {df.index[r]!r}")
+            raise InvalidValueError(f"column {names[c]!r}: non-finite value at row {py(df.index[r])!r}")
         return m
 
     # -- fitted state ---------------------------------------------------------------------
     def get_state(self) -> dict:
-        """Fitted parameters as JSON-ready data: ``{"one_hot": ..., "filter_outliers": ..., "normalized": ...}``."""
+        """Fitted parameters as JSON-ready data.
+
+        ``{"one_hot": {"categories": {col: [...]}}, "filter_outliers": {"fences": {col: [lo, hi]}},
+        "normalized": {"min": {col: m}, "scale": {col: s}}}``, for the steps the spec uses.
+        """
         names = {OneHot: "one_hot", FilterOutliers: "filter_outliers", Normalize: "normalized"}
         return {names[type(s)]: s.get_state() for s in self.steps if s.stateful}
 

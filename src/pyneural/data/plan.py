@@ -94,7 +94,8 @@ def build_plan(spec, path: str = "dataset") -> Plan:
     for src, _, name in months + timestamps:
         key = "add_month" if name.endswith("_month") else "add_timestamp"
         if name in feats:
-            raise SpecError(f"{fpath}.{src}.{key}", f"derived column {_got(name)} clashes with an existing column")
+            raise SpecError(f"{fpath}.{src}.{key}",
+                            f"derived column {_got(name)} clashes with an existing column")
         roles[name] = "input"
 
     maps = []
@@ -110,7 +111,8 @@ def build_plan(spec, path: str = "dataset") -> Plan:
             if src in feats and (feats[src].one_hot or feats[src].date_format is not None):
                 raise SpecError(mp, f"cannot take values from {_got(src)}: it is a one-hot or date column")
             if roles[src] == "output" and f.role != "output":
-                raise SpecError(mp, f"{_got(src)} is an output: copying it into {_got(name)} would leak the target")
+                raise SpecError(mp, f"{_got(src)} is an output: copying it into {_got(name)} "
+                                    "would leak the target")
         maps.append((name, f.map))
 
     model_raw = [n for n, f in feats.items()
@@ -162,7 +164,8 @@ def _check_feature(name, f, fp):
                                           "add_timestamp features are inputs)")
         bad = transforms + (["one_hot"] if f.one_hot else [])
         if bad:
-            raise SpecError(f"{fp}.{bad[0]}", "cannot be combined with date_format (the column holds strings)")
+            raise SpecError(f"{fp}.{bad[0]}",
+                            "cannot be combined with date_format (the column holds strings)")
     if f.squared and f.role == "output":
         raise SpecError(f"{fp}.squared", f"{_got(name)} is an output; squares are extra inputs and "
                                          "would leak the target")

@@ -35,9 +35,11 @@ import json
 import os
 from collections.abc import Iterable, Mapping
 
+from ..errors import SpecError
 from .feature import BULK_OPTIONS, ROLES, BulkOption, Feature, Map, _got, _object, _str
 
 __all__ = ["ROLES", "BULK_OPTIONS", "Feature", "Map", "BulkOption", "DatasetSpec"]
+
 
 class _JSONObject(dict):
     """A parsed JSON object that remembers keys given more than once (``json`` keeps the last)."""
@@ -177,6 +179,7 @@ class DatasetSpec:
 
     @classmethod
     def from_json_str(cls, text: str, path: str = "dataset") -> "DatasetSpec":
+        """Parse JSON ``text``; a key given twice in an object is an error, not "last one wins"."""
         try:
             d = json.loads(text, object_pairs_hook=_json_object)
         except json.JSONDecodeError as exc:

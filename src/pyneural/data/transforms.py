@@ -33,9 +33,14 @@ __all__ = ["Step", "OneHot", "ExtractMonth", "ExtractTimestamp", "MapValues", "L
            "FilterOutliers", "Normalize", "parse_dates"]
 
 
+def py(value):
+    """A NumPy scalar as the Python scalar it holds (so messages read ``6``, not ``np.int64(6)``)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _first(mask: pd.Series) -> str:
-    """``"n rows, first at row <label>"`` for a boolean mask with at least one True."""
-    return f"{int(mask.sum())} row(s), first at row {mask.idxmax()!r}"
+    """``"n row(s), first at row <label>"`` for a boolean mask with at least one True."""
+    return f"{int(mask.sum())} row(s), first at row {py(mask.idxmax())!r}"
 
 
 def _append(df: pd.DataFrame, new: dict) -> pd.DataFrame:
@@ -171,11 +176,12 @@ def parse_dates(series: pd.Series, fmt: str, column: str) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(series):
         return series
     text = series if not pd.api.types.is_numeric_dtype(series) else series.astype("str")
-    dt = pd.to_datetime(text, format=fmt, errors="coerce")
+    # Offsets (%z) may differ between rows: read them all as UTC.
+    dt = pd.to_datetime(text, format=fmt, errors="coerce", utc="%z" in fmt or "%Z" in fmt)
     bad = dt.isna() & series.notna()
     if bad.any():
         raise InvalidValueError(f"column {column!r}: {_first(bad)} do not match date_format {fmt!r} "
-                                f"(e.g. {series[bad].iloc[0]!r})")
+                                f"(e.g. {py(series[bad].iloc[0])!r})")
     return dt
 
 
@@ -268,7 +274,7 @@ class Log10(Step):
             if bad.any():
                 mask = pd.Series(bad, index=df.index)
                 raise InvalidValueError(f"column {c!r}: log10 needs positive values, got {_first(mask)} "
-                                        f"<= 0 (e.g. {x[bad][0]!r})")
+                                        f"<= 0 (e.g. {py(x[bad][0])!r})")
             out[c] = np.log10(x)
         return out
 

@@ -38,8 +38,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ._io import atomic_write_text
-from .data.feature import _bool, _got, _object, _str
-from .data.spec import DatasetSpec, _json_object
+from ._jsonspec import _choice, _got, _int, _json_object, _object, _str
+from .data.spec import DatasetSpec
 from .errors import PyneuralError, SpecError
 from .nn.activations import ACTIVATIONS
 from .nn.initializers import INITIALIZERS
@@ -52,20 +52,6 @@ __all__ = ["LayerSpec", "NetworkSpec", "TrainingSpec", "ModelSpec"]
 
 _UNITS = re.compile(r"^\s*inputs\s*(?:([+\-*])\s*(\d+))?\s*$")
 VALIDATION = ("every_epoch", "last_epoch")
-
-
-def _int(value, path: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise SpecError(path, f"expected an integer, got {_got(value)}")
-    if value < minimum:
-        raise SpecError(path, f"expected an integer >= {minimum}, got {value}")
-    return value
-
-
-def _choice(value, path: str, choices) -> str:
-    if not isinstance(value, str) or value not in choices:
-        raise SpecError(path, f"expected one of {', '.join(sorted(choices))}, got {_got(value)}")
-    return value
 
 
 def _units(value, path: str):

@@ -165,7 +165,7 @@ def plot_map(predictions, target=None, by="value", lat="lat", long="long"):
         lim = float(np.nanpercentile(np.abs(err), 95)) or 1.0
         sc = ax.scatter(rows[long], rows[lat], c=err, s=2, cmap="coolwarm", vmin=-lim, vmax=lim)
         fig.colorbar(sc, ax=ax, label=f"relative error of predicted {target}")
-        ax.set_title(f"Prediction error by location")
+        ax.set_title("Prediction error by location")
     ax.set_xlabel(long)
     ax.set_ylabel(lat)
     return fig

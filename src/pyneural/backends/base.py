@@ -12,9 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..nn.activations import Activation
 from ..nn.losses import Loss
-from ..nn.optimizers import Optimizer
 
 __all__ = ["Architecture", "Backend"]
 

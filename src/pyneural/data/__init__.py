@@ -6,7 +6,7 @@ revert column by column) and hands ``X``, ``y`` arrays to the networks.
 """
 
 from . import datasets
-from .datasets import read_csv
+from .io import read_csv
 from .pipeline import Arrays, Pipeline
 from .spec import BULK_OPTIONS, ROLES, BulkOption, DatasetSpec, Feature, Map
 

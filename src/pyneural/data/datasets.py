@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import FileFormatError, InvalidValueError
+from .io import read_csv
 from .spec import DatasetSpec, Map
 
 __all__ = ["xor", "read_csv", "load_king_county", "king_county_spec", "synthetic_housing", "KC_COLUMNS",
@@ -41,23 +42,6 @@ def xor(dtype="float32") -> tuple[np.ndarray, np.ndarray]:
     X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=dtype)
     y = np.array([[0], [1], [1], [0]], dtype=dtype)
     return X, y
-
-
-def read_csv(path, spec: DatasetSpec | None = None, **read_csv_kwargs) -> pd.DataFrame:
-    """Read a CSV for ``spec``: its id and date columns as the strings written in the file.
-
-    ``pandas.read_csv`` would turn an id such as ``"0123"`` into the number 123; here
-    every column with role ``"id"`` or a ``date_format`` keeps its text. Other columns
-    are parsed as pandas infers them; ``read_csv_kwargs`` go to ``pandas.read_csv``.
-
-    Returns
-    -------
-    DataFrame, shape (rows, columns of the file)
-    """
-    if spec is not None:
-        text = {n: "str" for n, f in spec.features.items() if f.role == "id" or f.date_format is not None}
-        read_csv_kwargs["dtype"] = {**text, **(read_csv_kwargs.get("dtype") or {})}
-    return pd.read_csv(path, **read_csv_kwargs)
 
 
 def load_king_county(path=None) -> pd.DataFrame:

@@ -6,10 +6,10 @@ naming the JSON path. The options are described in :mod:`pyneural.data.spec`.
 
 from __future__ import annotations
 
-import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
+from .._jsonspec import _bool, _got, _object, _str
 from ..errors import SpecError
 
 __all__ = ["ROLES", "BULK_OPTIONS", "FEATURE_KEYS", "Feature", "Map", "BulkOption"]
@@ -21,46 +21,12 @@ FEATURE_KEYS = ("role", "date_format", "add_month", "add_timestamp", "map", "log
                 "one_hot", "filter_outliers", "normalized")
 
 
-def _got(value) -> str:
-    """``value`` as it would appear in JSON (so messages quote what the user wrote)."""
-    try:
-        return json.dumps(value, allow_nan=False)
-    except (TypeError, ValueError):
-        return f"{value!r} ({type(value).__name__})"
-
-
-def _bool(value, path: str) -> bool:
-    if not isinstance(value, bool):
-        raise SpecError(path, f"expected true/false, got {_got(value)}")
-    return value
-
-
-def _str(value, path: str, what: str = "a string") -> str:
-    if not isinstance(value, str) or not value:
-        raise SpecError(path, f"expected {what}, got {_got(value)}")
-    return value
-
-
 def _scalar(value, path: str):
     """A map value: a finite number, a string or a boolean (no null, no containers)."""
     ok = isinstance(value, (bool, int, str)) or (isinstance(value, float) and math.isfinite(value))
     if not ok:
         raise SpecError(path, f"expected a finite number, a string or true/false, got {_got(value)}")
     return value
-
-
-def _object(value, path: str, keys: Iterable[str] | None) -> dict:
-    """Check that ``value`` is an object with only ``keys`` (any keys if None) and no duplicates."""
-    if not isinstance(value, Mapping):
-        raise SpecError(path, f"expected an object, got {_got(value)}")
-    for key in getattr(value, "duplicates", ()):
-        raise SpecError(f"{path}.{key}", "duplicate key")
-    if keys is None:
-        return dict(value)
-    for key in value:
-        if key not in keys:
-            raise SpecError(f"{path}.{key}", f"unknown key (expected one of {', '.join(keys)})")
-    return dict(value)
 
 
 def _names(value, path: str) -> tuple[str, ...]:

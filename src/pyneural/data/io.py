@@ -13,12 +13,13 @@ from ..errors import FileFormatError
 __all__ = ["read_csv"]
 
 
-def read_csv(path, spec=None) -> pd.DataFrame:
-    """Read CSV file ``path``.
+def read_csv(path, spec=None, **read_csv_kwargs) -> pd.DataFrame:
+    """Read CSV file ``path``; problems are errors naming the file.
 
     With a :class:`~pyneural.data.DatasetSpec`, id, date and one-hot columns are
-    read as the strings in the file (ids keep leading zeros) and the columns the
-    spec names must all be present.
+    read as the strings in the file (``pandas.read_csv`` would turn the id
+    ``"0123"`` into 123) and the columns the spec names must all be present.
+    ``read_csv_kwargs`` go to ``pandas.read_csv``.
     """
     path = Path(path)
     if not path.is_file():
@@ -45,8 +46,10 @@ def read_csv(path, spec=None) -> pd.DataFrame:
         for name, feat in spec.features.items():
             if feat.role == "id" or feat.date_format or feat.one_hot:
                 text_cols[name] = "str"
+    if text_cols:
+        read_csv_kwargs["dtype"] = {**text_cols, **(read_csv_kwargs.get("dtype") or {})}
     try:
-        df = pd.read_csv(path, dtype=text_cols or None)
+        df = pd.read_csv(path, **read_csv_kwargs)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
         raise FileFormatError(f"{path}: cannot be read as CSV ({exc})") from None
     if len(df) == 0:

@@ -18,7 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..errors import InvalidValueError, SpecError
-from .feature import Map, _got
+from .._jsonspec import _got
+from .feature import Map
 
 __all__ = ["Plan", "build_plan"]
 

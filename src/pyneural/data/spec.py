@@ -36,26 +36,10 @@ import os
 from collections.abc import Iterable, Mapping
 
 from ..errors import SpecError
-from .feature import BULK_OPTIONS, ROLES, BulkOption, Feature, Map, _got, _object, _str
+from .._jsonspec import _got, _json_object, _object, _str
+from .feature import BULK_OPTIONS, ROLES, BulkOption, Feature, Map
 
 __all__ = ["ROLES", "BULK_OPTIONS", "Feature", "Map", "BulkOption", "DatasetSpec"]
-
-
-class _JSONObject(dict):
-    """A parsed JSON object that remembers keys given more than once (``json`` keeps the last)."""
-
-    duplicates: tuple = ()
-
-
-def _json_object(pairs):
-    d = _JSONObject()
-    seen = []
-    for key, value in pairs:
-        if key in d:
-            seen.append(key)
-        d[key] = value
-    d.duplicates = tuple(seen)
-    return d
 
 
 class DatasetSpec:

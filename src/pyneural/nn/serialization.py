@@ -10,7 +10,6 @@ before a network is returned. Writes are atomic.
 
 from __future__ import annotations
 
-import io
 import json
 import zipfile
 from pathlib import Path

@@ -58,7 +58,16 @@ def as_float_matrix(
     """
     if x is None:
         raise InvalidTypeError(f"{name}: expected an array, got None")
-    if hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):  # pandas objects
+    if hasattr(x, "columns") and hasattr(x, "dtypes"):  # a DataFrame: name the bad column
+        if columns is not None and len(x.columns) != columns:
+            raise InvalidValueError(f"{name}: expected {columns} feature column(s), got {len(x.columns)}")
+        from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+        for col, dt in x.dtypes.items():
+            if not (is_numeric_dtype(dt) or is_bool_dtype(dt)):
+                raise InvalidTypeError(f"{name}: column {col!r} is not numeric (dtype {dt})")
+        x = x.to_numpy(dtype=np.float64, na_value=np.nan)
+    elif hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):  # a Series
         x = x.to_numpy()
     try:
         arr = np.asarray(x)

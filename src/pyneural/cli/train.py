@@ -1,38 +1,16 @@
-"""The ``pyneural`` command line.
-
-Every subcommand has ``--help``. Errors print one line on stderr and exit with a
-non-zero status; ``--debug`` shows the traceback instead.
-"""
+"""``pyneural demo`` and ``pyneural train``."""
 
 from __future__ import annotations
 
-import argparse
-import sys
 import time
 from pathlib import Path
 
-__all__ = ["main"]
+__all__ = ["cmd_demo", "cmd_train", "load_table"]
 
 
-def _int_at_least(minimum: int):
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"expected an integer >= {minimum}, got {value}")
-        return value
-
-    return parse
 
 
-_positive_int = _int_at_least(1)
-_nonnegative_int = _int_at_least(0)
-_folds = _int_at_least(2)
-
-
-def _cmd_demo(args) -> int:
+def cmd_demo(args) -> int:
     import numpy as np
 
     import pyneural as pn
@@ -67,8 +45,8 @@ def _cmd_demo(args) -> int:
 
     print("3. The King County workflow on synthetic_housing (a generated table with the King County")
     print("   columns; no download): pipeline -> 34 inputs -> 8 x Dense(35, relu) -> price, 4-fold")
-    from .model_spec import ModelSpec
-    from .training.runner import run_spec
+    from ..model_spec import ModelSpec
+    from ..training.runner import run_spec
 
     spec = ModelSpec.from_dict(_demo_spec())
     table = pn.datasets.synthetic_housing()
@@ -76,7 +54,7 @@ def _cmd_demo(args) -> int:
     ev = result.evaluation
     print("   per-fold R² (log10 price, validation rows): " + ", ".join(f"{r:.3f}" for r in ev.fold_r2))
     both = result.predictions[["price", "pred_price"]].dropna()
-    from .metrics import r2_score
+    from ..metrics import r2_score
 
     print(f"   mean R² {ev.r2_mean:.3f}; out-of-fold R² in dollars {r2_score(both.price, both.pred_price):.3f} "
           f"({spec.training.epochs} epochs, {ev.seconds:.1f} s)")
@@ -86,7 +64,7 @@ def _cmd_demo(args) -> int:
 
 
 def _demo_spec() -> dict:
-    from .data.datasets import king_county_spec
+    from ..data.datasets import king_county_spec
 
     return {"name": "synthetic_housing", "dataset": king_county_spec().to_dict(),
             "network": {"layers": [{"units": "inputs+1", "activation": "relu", "repeat": 8}, {"units": "outputs"}],
@@ -94,20 +72,20 @@ def _demo_spec() -> dict:
             "training": {"epochs": 40, "batch_size": 128, "seed": 0, "trainer": {"kfolds": 4}}}
 
 
-def _load_table(data: str, spec):
+def load_table(data: str, spec):
     """The table named by ``--data``: a CSV path, or ``synthetic`` for the synthetic housing data."""
-    from .data.datasets import synthetic_housing
-    from .data.io import read_csv
+    from ..data.datasets import synthetic_housing
+    from ..data.io import read_csv
 
     if data == "synthetic":
         return synthetic_housing(), "synthetic"
     return read_csv(data, spec.dataset), str(Path(data).resolve())
 
 
-def _cmd_train(args) -> int:
-    from .errors import InvalidValueError
-    from .model_spec import ModelSpec
-    from .training.runner import run_spec
+def cmd_train(args) -> int:
+    from ..errors import InvalidValueError
+    from ..model_spec import ModelSpec
+    from ..training.runner import run_spec
 
     spec = ModelSpec.from_json(args.spec)
     if args.folds is not None:
@@ -119,7 +97,7 @@ def _cmd_train(args) -> int:
         spec.training.epochs = args.epochs
     if args.data is None:
         raise InvalidValueError("--data: give the CSV to train on (or 'synthetic')")
-    table, source = _load_table(args.data, spec)
+    table, source = load_table(args.data, spec)
     out = Path(args.out) if args.out else Path("runs") / f"{spec.name}-{time.strftime('%Y%m%d-%H%M%S')}"
     print(f"training {spec.name!r} on {source} ({len(table)} rows): trainer {spec.training.trainer}, "
           f"{spec.training.epochs} epochs, batch {spec.training.batch_size}")
@@ -134,60 +112,9 @@ def _cmd_train(args) -> int:
     for target in [c[len('pred_'):] for c in result.predictions.columns if c.startswith("pred_")]:
         both = result.predictions[[target, f"pred_{target}"]].dropna()
         if len(both) > 1:
-            from .metrics import r2_score
+            from ..metrics import r2_score
 
             print(f"out-of-fold R² on {target} in original units: "
                   f"{r2_score(both[target], both[f'pred_{target}']):.4f} ({len(both)} rows)")
     print(f"run written to {out}/")
     return 0
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pyneural", description="Dense neural networks for tabular data.")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
-    parser.add_argument("--version", action="store_true", help="print the version and exit")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    demo = sub.add_parser("demo", help="train small models on built-in data and print what they learned")
-    demo.set_defaults(func=_cmd_demo)
-
-    train = sub.add_parser("train", help="train a model spec (k-fold or split) and write a run folder",
-                           description="Train the model described by SPEC.json and write spec.json, "
-                           "evaluation.json, predictions.csv, best_params.json/.npz and pipeline.json to --out.")
-    train.add_argument("spec", metavar="SPEC.json", help="the model spec")
-    train.add_argument("--data", metavar="CSV", help="the table to train on ('synthetic' for the synthetic housing data)")
-    train.add_argument("--out", metavar="DIR", help="run folder (default runs/<name>-<time>)")
-    train.add_argument("--epochs", type=_positive_int, metavar="N", help="override the spec's epochs")
-    train.add_argument("--folds", type=_folds, metavar="K", help="override the trainer with K-fold")
-    train.add_argument("--jobs", type=_positive_int, metavar="N", help="folds trained at once (default: cores)")
-    train.add_argument("--seed", type=_nonnegative_int, metavar="S", help="override the spec's seed")
-    train.add_argument("--cache", metavar="DIR", help="cache the stateless preprocessing in DIR")
-    train.add_argument("--quiet", action="store_true", help="no progress bar")
-    train.set_defaults(func=_cmd_train)
-    return parser
-
-
-def main(argv=None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.version:
-        from . import __version__
-
-        print(__version__)
-        return 0
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 2
-    try:
-        return int(args.func(args) or 0)
-    except KeyboardInterrupt:
-        print("pyneural: interrupted", file=sys.stderr)
-        return 130
-    except Exception as exc:  # noqa: BLE001 - one line unless --debug
-        if args.debug:
-            raise
-        print(f"pyneural: error: {exc}", file=sys.stderr)
-        return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -9,6 +9,9 @@
 // on the thread count. Safe to call from several threads at once.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "common.hpp"
 
 namespace pyneural {
@@ -24,7 +27,19 @@ void gemm_bias_act(bool trans_a, bool trans_b, index_t m, index_t n, index_t k, 
                    index_t lda, const T* b, index_t ldb, const T* bias, Activation act, T* c,
                    index_t ldc, int n_threads);
 
-// Name of the instruction set the kernels run with ("baseline", "avx2", "avx512").
+// Name of the instruction set the kernels run with ("baseline", "avx2", "avx512"):
+// the best one this CPU and OS support, unless PYNEURAL_CPU_FEATURES or
+// gemm_set_isa chose another.
 const char* gemm_isa_name();
+
+// Instruction sets this CPU supports, from "baseline" up.
+std::vector<std::string> gemm_available_isas();
+
+// Switch every later GEMM call to `name`; false (nothing changed) if the name is
+// unknown or the CPU cannot run it. Not meant to race with running GEMMs.
+bool gemm_set_isa(const std::string& name);
+
+// Why PYNEURAL_CPU_FEATURES was not followed (empty when it was, or is unset).
+std::string gemm_isa_warning();
 
 }  // namespace pyneural

@@ -1,0 +1,194 @@
+// GEMM front end: argument checks, trivial cases, the direct/blocked choice,
+// splitting C among OpenMP threads, and per-thread workspaces. The arithmetic
+// lives in the per-ISA kernels (kernels_*.cpp, gemm_driver.inc).
+#include "../gemm.hpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <exception>
+#include <new>
+
+#include "../activations.hpp"
+#include "../threads.hpp"
+#include "gemm_config.hpp"
+#include "gemm_internal.hpp"
+
+namespace pyneural {
+namespace gemm_detail {
+
+int active_isa();  // dispatch.cpp
+
+namespace {
+
+// ------------------------------------------------------------ workspaces
+
+struct Workspace {
+  void* ptr[2] = {nullptr, nullptr};
+  std::size_t cap[2] = {0, 0};
+  ~Workspace() {
+    for (int s = 0; s < 2; ++s)
+      if (ptr[s]) ::operator delete(ptr[s], std::align_val_t(64));
+  }
+};
+
+// One per thread (each OpenMP worker has its own), so concurrent calls never
+// share a buffer; reused across calls so small GEMMs allocate nothing.
+thread_local Workspace tls_workspace;
+
+template <typename T>
+const KernelTable<T>* table(int isa);
+template <>
+const KernelTable<float>* table<float>(int isa) {
+  return isa == 2 ? avx512_table_f32() : isa == 1 ? avx2_table_f32() : baseline_table_f32();
+}
+template <>
+const KernelTable<double>* table<double>(int isa) {
+  return isa == 2 ? avx512_table_f64() : isa == 1 ? avx2_table_f64() : baseline_table_f64();
+}
+
+template <typename T>
+void act_tile(int act, T* c, index_t ldc, index_t rows, index_t cols) {
+  activate_inplace(static_cast<Activation>(act), rows, cols, c, ldc);
+}
+
+// k == 0 or alpha == 0: C = act(beta * C + bias) without touching A or B.
+template <typename T>
+void trivial(const Args<T>& g) {
+  for (index_t i = 0; i < g.m; ++i) {
+    T* c = g.c + i * g.ldc;
+    for (index_t j = 0; j < g.n; ++j) {
+      T z = g.beta == T(0) ? T(0) : g.beta * c[j];
+      if (g.bias) z += g.bias[j];
+      c[j] = activate_scalar(static_cast<Activation>(g.act), z);
+    }
+  }
+}
+
+// [begin, end) of part `t` of `parts` near-equal pieces of n, in units of `unit`.
+inline void split(index_t n, index_t unit, int parts, int t, index_t& begin, index_t& end) {
+  const index_t units = (n + unit - 1) / unit;
+  const index_t base = units / parts, extra = units % parts;
+  const index_t u0 = t * base + std::min<index_t>(t, extra);
+  const index_t u1 = u0 + base + (t < extra ? 1 : 0);
+  begin = std::min(n, u0 * unit);
+  end = std::min(n, u1 * unit);
+}
+
+// The part of the work thread `t` of `nt` does.
+template <typename T>
+void run_part(const KernelTable<T>* kt, const Args<T>& g, bool direct, int t, int nt) {
+  if (direct) {
+    index_t i0, i1;
+    split(g.m, 1, nt, t, i0, i1);
+    kt->direct(g, i0, i1);
+    return;
+  }
+  // A tm x tn grid of C blocks, split along the longer side first: threads own
+  // disjoint blocks and pack their own panels (no barriers, no shared buffers).
+  int tm = nt, tn = 1;
+  double best = -1;
+  for (int d = 1; d <= nt; ++d) {
+    if (nt % d) continue;
+    const double bm = double(g.m) / d, bn = double(g.n) / (nt / d);
+    const double score = std::min(bm, bn) / std::max(bm, bn);  // squarest blocks
+    if (score > best) best = score, tm = d, tn = nt / d;
+  }
+  index_t i0, i1, j0, j1;
+  split(g.m, kt->mr, tm, t / tn, i0, i1);
+  split(g.n, kt->nr, tn, t % tn, j0, j1);
+  kt->blocked(g, i0, i1, j0, j1);
+}
+
+template <typename T>
+void run(const Args<T>& g, int n_threads) {
+  if (g.m <= 0 || g.n <= 0) return;
+  if (g.k <= 0 || g.alpha == T(0)) {
+    trivial(g);
+    return;
+  }
+  const KernelTable<T>* kt = table<T>(active_isa());
+  const double work = double(g.m) * double(g.n) * double(g.k);
+  const bool direct =
+      g.k <= kt->kc && (g.n <= gemm_config::kDirectMaxN || work <= gemm_config::kDirectMaxWork);
+  int nt = n_threads < 1 ? 1 : n_threads;
+  if (work < gemm_config::kParallelMinWork) nt = 1;
+  if (direct) nt = int(std::min<index_t>(nt, std::max<index_t>(1, g.m / gemm_config::kMinRowsPerThread)));
+  else nt = int(std::min<index_t>(nt, ((g.m + kt->mr - 1) / kt->mr) * ((g.n + kt->nr - 1) / kt->nr)));
+#ifdef PYNEURAL_OPENMP
+  if (nt > 1) {
+#ifdef PYNEURAL_HAS_MXCSR
+    const unsigned csr = _mm_getcsr();  // workers round (and flush) like the caller
+#endif
+    std::exception_ptr error;
+#pragma omp parallel num_threads(nt)
+    {
+#ifdef PYNEURAL_HAS_MXCSR
+      const unsigned saved = _mm_getcsr();
+      _mm_setcsr(csr);
+#endif
+      try {
+        run_part(kt, g, direct, omp_get_thread_num(), omp_get_num_threads());
+      } catch (...) {
+#pragma omp critical(pyneural_gemm_error)
+        error = std::current_exception();
+      }
+#ifdef PYNEURAL_HAS_MXCSR
+      _mm_setcsr(saved);
+#endif
+    }
+    if (error) std::rethrow_exception(error);
+    return;
+  }
+#endif
+  run_part(kt, g, direct, 0, 1);
+}
+
+}  // namespace
+
+void* workspace(int slot, std::size_t bytes) {
+  Workspace& w = tls_workspace;
+  if (bytes > w.cap[slot]) {
+    const std::size_t grown = std::max(bytes, w.cap[slot] + w.cap[slot] / 2);
+    const std::size_t size = (grown + 4095) / 4096 * 4096;
+    if (w.ptr[slot]) ::operator delete(w.ptr[slot], std::align_val_t(64));
+    w.ptr[slot] = nullptr;
+    w.cap[slot] = 0;
+    w.ptr[slot] = ::operator new(size, std::align_val_t(64));
+    w.cap[slot] = size;
+  }
+  return w.ptr[slot];
+}
+
+}  // namespace gemm_detail
+
+template <typename T>
+void gemm(bool trans_a, bool trans_b, index_t m, index_t n, index_t k, T alpha, const T* a,
+          index_t lda, const T* b, index_t ldb, T beta, T* c, index_t ldc, int n_threads) {
+  const gemm_detail::Args<T> g{trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb,
+                               beta,    c,       ldc, nullptr, 0, nullptr};
+  gemm_detail::run(g, n_threads);
+}
+
+template <typename T>
+void gemm_bias_act(bool trans_a, bool trans_b, index_t m, index_t n, index_t k, const T* a,
+                   index_t lda, const T* b, index_t ldb, const T* bias, Activation act, T* c,
+                   index_t ldc, int n_threads) {
+  require(act == Activation::Linear || act == Activation::ReLU || act == Activation::Tanh ||
+              act == Activation::Sigmoid,
+          "gemm_bias_act: activation must be linear, relu, tanh or sigmoid");
+  const gemm_detail::Args<T> g{trans_a, trans_b, m,    n,   k,    T(1),
+                               a,       lda,     b,    ldb, T(0), c,
+                               ldc,     bias,    int(act), &gemm_detail::act_tile<T>};
+  gemm_detail::run(g, n_threads);
+}
+
+#define PYNEURAL_INSTANTIATE(T)                                                             \
+  template void gemm<T>(bool, bool, index_t, index_t, index_t, T, const T*, index_t, const T*, \
+                        index_t, T, T*, index_t, int);                                       \
+  template void gemm_bias_act<T>(bool, bool, index_t, index_t, index_t, const T*, index_t,    \
+                                 const T*, index_t, const T*, Activation, T*, index_t, int);
+PYNEURAL_INSTANTIATE(float)
+PYNEURAL_INSTANTIATE(double)
+#undef PYNEURAL_INSTANTIATE
+
+}  // namespace pyneural

@@ -1,0 +1,271 @@
+"""pyneural against its peers on the report's workloads, measured side by side.
+
+    python benchmarks/peers.py                 # everything (several minutes)
+    python benchmarks/peers.py --only kc gemm  # some workloads
+    python benchmarks/peers.py --quick         # smaller big-MLP data, fewer repeats
+
+Workloads (float32 unless noted; same data, same batch size, same thread count):
+
+- ``kc``: one training epoch of the King County model (34 -> 8 x 35 ReLU -> 1,
+  batch 128, Adam, 17,286 rows);
+- ``predict``: inference of that model on 21,608 rows;
+- ``mlp``: one epoch of 784 -> 1024 -> 1024 -> 10 (softmax + cross-entropy),
+  batch 256, Adam, 60,000 rows;
+- ``gemm``: square GEMMs (512, 1024, 2048; float32 and float64) and the King County
+  shapes (128x35 @ 35x35 and its transposes), Python call overhead included.
+
+Peers: pyneural native, pyneural numpy backend, PyTorch (default Adam, and fused
+Adam), scikit-learn's MLPRegressor, NumPy's BLAS. Missing peers are skipped with
+a note. Rounds interleave the implementations so machine drift hits all alike;
+the table prints medians and the ratio peer_time / pyneural_time (> 1: pyneural
+is faster). NumPy's BLAS threads are pinned with threadpoolctl, PyTorch's with
+``torch.set_num_threads``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import statistics
+import time
+
+import numpy as np
+
+import pyneural as pn
+
+try:
+    import torch
+except ImportError:  # pragma: no cover
+    torch = None
+try:
+    from threadpoolctl import threadpool_limits
+except ImportError:  # pragma: no cover
+    threadpool_limits = None
+
+
+def blas_threads(n):
+    return threadpool_limits(limits=n, user_api="blas") if threadpool_limits else contextlib.nullcontext()
+
+
+def timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def interleaved(impls: dict, rounds: int, per_round: int = 1) -> dict:
+    """Median seconds per call of each zero-argument function, rounds interleaved."""
+    times = {name: [] for name in impls}
+    for fn in impls.values():
+        fn()  # warm-up
+    for _ in range(rounds):
+        for name, fn in impls.items():
+            times[name].append(timed(lambda: [fn() for _ in range(per_round)]) / per_round)
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+# ----------------------------------------------------------------------------- models
+def kc_network(backend, threads, dtype="float32"):
+    return pn.Network([pn.Dense(35, "relu") for _ in range(8)] + [pn.Dense(1)], inputs=34,
+                      optimizer=pn.Adam(1e-3), seed=0, dtype=dtype, backend=backend, n_threads=threads)
+
+
+def torch_mlp(sizes, final=None):
+    layers = []
+    for i in range(len(sizes) - 1):
+        layers.append(torch.nn.Linear(sizes[i], sizes[i + 1]))
+        if i < len(sizes) - 2:
+            layers.append(torch.nn.ReLU())
+    return torch.nn.Sequential(*layers)
+
+
+def torch_epoch_fn(model, opt, loss_fn, x, y, batch, rng):
+    n = len(x)
+
+    def run():
+        perm = torch.from_numpy(rng.permutation(n))
+        for start in range(0, n, batch):
+            idx = perm[start:start + batch]
+            opt.zero_grad(set_to_none=True)
+            loss = loss_fn(model(x[idx]), y[idx])
+            loss.backward()
+            opt.step()
+
+    return run
+
+
+# ----------------------------------------------------------------------------- workloads
+def bench_kc(threads, rounds):
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 1, (17286, 34)).astype(np.float32)
+    y = (x @ rng.normal(size=(34, 1)) / 10 + 0.1 * np.sin(5 * x[:, :1])).astype(np.float32)
+    impls, notes = {}, []
+    native, ref = kc_network("native", threads), kc_network("numpy", threads)
+    impls["pyneural native"] = lambda: native.train_epoch(x, y, batch_size=128)
+    impls["pyneural numpy"] = lambda: ref.train_epoch(x, y, batch_size=128)
+    if torch is not None:
+        torch.set_num_threads(threads)
+        tx, ty = torch.from_numpy(x), torch.from_numpy(y)
+        for label, kwargs in (("PyTorch Adam", {}), ("PyTorch fused Adam", {"fused": True})):
+            model = torch_mlp([34] + [35] * 8 + [1])
+            try:
+                opt = torch.optim.Adam(model.parameters(), lr=1e-3, **kwargs)
+            except (RuntimeError, TypeError) as exc:  # fused not available on this build
+                notes.append(f"{label}: {exc}")
+                continue
+            impls[label] = torch_epoch_fn(model, opt, torch.nn.functional.mse_loss, tx, ty, 128,
+                                          np.random.default_rng(0))
+    else:
+        notes.append("PyTorch not installed: skipped")
+    try:
+        import warnings
+
+        from sklearn.neural_network import MLPRegressor
+
+        mlp = MLPRegressor(hidden_layer_sizes=(35,) * 8, batch_size=128, learning_rate_init=1e-3,
+                           random_state=0, shuffle=True)
+
+        def sk_epoch():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                mlp.partial_fit(x, y.ravel())
+
+        impls["scikit-learn MLPRegressor"] = sk_epoch
+    except ImportError:
+        notes.append("scikit-learn not installed: skipped")
+    with blas_threads(threads):
+        return interleaved(impls, rounds), notes
+
+
+def bench_predict(threads, rounds):
+    rng = np.random.default_rng(1)
+    x = rng.uniform(0, 1, (21608, 34)).astype(np.float32)
+    native, ref = kc_network("native", threads), kc_network("numpy", threads)
+    impls = {"pyneural native": lambda: native.predict(x), "pyneural numpy": lambda: ref.predict(x)}
+    notes = []
+    if torch is not None:
+        torch.set_num_threads(threads)
+        model = torch_mlp([34] + [35] * 8 + [1]).eval()
+        tx = torch.from_numpy(x)
+
+        def torch_predict():
+            with torch.inference_mode():
+                model(tx)
+
+        impls["PyTorch"] = torch_predict
+    else:
+        notes.append("PyTorch not installed: skipped")
+    with blas_threads(threads):
+        return interleaved(impls, rounds, per_round=5), notes
+
+
+def bench_mlp(threads, rounds, rows):
+    rng = np.random.default_rng(2)
+    x = rng.uniform(0, 1, (rows, 784)).astype(np.float32)
+    labels = rng.integers(0, 10, rows)
+    y = np.eye(10, dtype=np.float32)[labels]
+
+    def net(backend):
+        return pn.Network([pn.Dense(1024, "relu"), pn.Dense(1024, "relu"), pn.Dense(10, "softmax")], inputs=784,
+                          loss="cross_entropy", optimizer=pn.Adam(1e-3), seed=0, backend=backend, n_threads=threads)
+
+    native, ref = net("native"), net("numpy")
+    impls = {"pyneural native": lambda: native.train_epoch(x, y, batch_size=256),
+             "pyneural numpy": lambda: ref.train_epoch(x, y, batch_size=256)}
+    notes = []
+    if torch is not None:
+        torch.set_num_threads(threads)
+        model = torch_mlp([784, 1024, 1024, 10])
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+        impls["PyTorch Adam"] = torch_epoch_fn(model, opt, torch.nn.functional.cross_entropy, torch.from_numpy(x),
+                                               torch.from_numpy(labels), 256, np.random.default_rng(0))
+    else:
+        notes.append("PyTorch not installed: skipped")
+    with blas_threads(threads):
+        return interleaved(impls, rounds), notes
+
+
+def bench_gemm(threads, rounds):
+    results, notes = {}, []
+    for dtype in ("float32", "float64"):
+        for n in (512, 1024, 2048):
+            a = np.random.default_rng(3).standard_normal((n, n)).astype(dtype)
+            b = np.random.default_rng(4).standard_normal((n, n)).astype(dtype)
+            out = np.empty((n, n), dtype)
+            impls = {"pyneural matmul": lambda: pn.linalg.matmul(a, b, out=out, n_threads=threads),
+                     "NumPy (OpenBLAS)": lambda: np.matmul(a, b, out=out)}
+            if torch is not None:
+                torch.set_num_threads(threads)
+                ta, tb, tout = torch.from_numpy(a), torch.from_numpy(b), torch.from_numpy(out)
+                impls["PyTorch mm"] = lambda: torch.mm(ta, tb, out=tout)
+            with blas_threads(threads):
+                t = interleaved(impls, rounds, per_round=max(1, int(2e8 // n**3)))
+            results[f"{dtype} {n}^3 (GFLOP/s)"] = {k: 2 * n**3 / v / 1e9 for k, v in t.items()}
+    shapes = {"128x35 @ 35x35": ((128, 35), (35, 35), False, False),
+              "Xᵀ dZ: (128x35)ᵀ @ 128x35": ((128, 35), (128, 35), True, False),
+              "dZ Wᵀ: 128x35 @ (35x35)ᵀ": ((128, 35), (35, 35), False, True)}
+    for label, (sa, sb, ta_, tb_) in shapes.items():
+        rng = np.random.default_rng(5)
+        a = rng.standard_normal(sa).astype(np.float32)
+        b = rng.standard_normal(sb).astype(np.float32)
+        a = a.T if ta_ else a
+        b = b.T if tb_ else b
+        out = np.empty((a.shape[0], b.shape[1]), np.float32)
+        impls = {"pyneural matmul": lambda: pn.linalg.matmul(a, b, out=out, n_threads=1),
+                 "NumPy (OpenBLAS)": lambda: np.matmul(a, b, out=out)}
+        with blas_threads(1):
+            t = interleaved(impls, rounds, per_round=2000)
+        results[f"float32 {label} (µs/call, 1 thread)"] = {k: v * 1e6 for k, v in t.items()}
+    return results, notes
+
+
+# ----------------------------------------------------------------------------- report
+def print_times(title, times, notes, unit="s"):
+    base = times["pyneural native"]
+    print(f"\n{title}")
+    for name, t in times.items():
+        ratio = "" if name == "pyneural native" else f"   {t / base:6.2f}x slower than pyneural native" if t >= base \
+            else f"   {base / t:6.2f}x faster than pyneural native"
+        value = f"{t * 1e3:10.2f} ms" if unit == "s" else f"{t:10.2f} {unit}"
+        print(f"  {name:<28}{value}{ratio}")
+    for note in notes:
+        print(f"  note: {note}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description="pyneural against its peers (medians, same run)")
+    parser.add_argument("--only", nargs="+", choices=["kc", "predict", "mlp", "gemm"],
+                        default=["kc", "predict", "mlp", "gemm"])
+    parser.add_argument("--threads", nargs="+", type=int, default=[1, 2])
+    parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds (medians over them)")
+    parser.add_argument("--quick", action="store_true", help="12,000 MLP rows and 3 rounds")
+    args = parser.parse_args()
+    rounds = 3 if args.quick else args.rounds
+    pn.show_config()
+    if torch is not None:
+        print(f"PyTorch {torch.__version__}")
+    for threads in args.threads:
+        print(f"\n=== {threads} thread(s) ===")
+        if "kc" in args.only:
+            print_times("King County epoch (34 -> 8x35 relu -> 1, batch 128, Adam, 17,286 rows)", *bench_kc(threads, rounds))
+        if "predict" in args.only:
+            print_times("King County inference (21,608 rows)", *bench_predict(threads, rounds))
+        if "mlp" in args.only:
+            rows = 12000 if args.quick else 60000
+            print_times(f"Big MLP epoch (784 -> 1024 -> 1024 -> 10, batch 256, Adam, {rows:,} rows)",
+                        *bench_mlp(threads, max(3, rounds // 2), rows))
+        if "gemm" in args.only:
+            results, notes = bench_gemm(threads, rounds)
+            for title, values in results.items():
+                base = values["pyneural matmul"]
+                print(f"\nGEMM {title}")
+                for name, v in values.items():
+                    if "GFLOP" in title:
+                        extra = "" if name == "pyneural matmul" else f"   pyneural = {base / v:5.2f}x this"
+                    else:
+                        extra = "" if name == "pyneural matmul" else f"   pyneural = {v / base:5.2f}x as fast"
+                    print(f"  {name:<28}{v:10.2f}{extra}")
+
+
+if __name__ == "__main__":
+    main()

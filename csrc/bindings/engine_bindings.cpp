@@ -42,6 +42,7 @@ std::pair<const T*, index_t> input_matrix(const py::array& a, index_t cols, cons
     throw EngineError(name + ": expected " + std::to_string(cols) + " columns, got shape " +
                       shape_str(a));
   const index_t item = sizeof(T);
+  if (a.shape(0) == 0) return {static_cast<const T*>(a.data()), cols};  // nothing is read
   if (a.shape(0) > 1 && (a.strides(0) % item != 0 || a.strides(0) < cols * item))
     throw EngineError(name + ": rows must be stored one after another");
   if (cols > 1 && a.strides(1) != item) throw EngineError(name + ": rows must be contiguous");

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <exception>
+#include <limits>
 #include <utility>
 
 #include "activations.hpp"
@@ -198,10 +200,22 @@ void for_each_block(index_t n, int n_threads, BlockFn&& fn) {
     for (index_t bi = 0; bi < blocks; ++bi) fn(bi, n_threads);
     return;
   }
+  // An exception must not leave an OpenMP region (that would terminate the
+  // process): the first one is kept and rethrown on the calling thread.
+  std::exception_ptr error;
+  std::mutex error_mutex;
 #ifdef PYNEURAL_OPENMP
 #pragma omp parallel for num_threads(outer) schedule(static)
 #endif
-  for (index_t bi = 0; bi < blocks; ++bi) fn(bi, 1);
+  for (index_t bi = 0; bi < blocks; ++bi) {
+    try {
+      fn(bi, 1);
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(error_mutex);
+      if (!error) error = std::current_exception();
+    }
+  }
+  if (error) std::rethrow_exception(error);
 }
 
 }  // namespace
@@ -254,6 +268,8 @@ EvalResult Engine<T>::evaluate(const T* x, index_t ldx, const T* y, index_t ldy,
 
   // R² per output, uniformly averaged; a constant target scores 1 if predicted
   // exactly and 0 otherwise (scikit-learn's force_finite convention).
+  // R² is undefined for a single row.
+  if (n < 2) return {mean, std::sqrt(var), std::numeric_limits<double>::quiet_NaN()};
   double r2_sum = 0.0;
   for (index_t j = 0; j < outs; ++j) {
     double ybar = 0.0;

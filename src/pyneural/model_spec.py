@@ -226,7 +226,13 @@ class ModelSpec:
             if key not in d:
                 raise SpecError(key, "missing")
         name = _str(d["name"], "name") if "name" in d else "model"
-        return cls(DatasetSpec.from_dict(d["dataset"], "dataset"), NetworkSpec.from_dict(d["network"], "network"),
+        dataset = DatasetSpec.from_dict(d["dataset"], "dataset")
+        roles = [f.role for f in dataset.features.values()]
+        if "input" not in roles and not any(f.add_month or f.add_timestamp for f in dataset.features.values()):
+            raise SpecError("dataset.features", "no input feature: give at least one column the role \"input\"")
+        if "output" not in roles:
+            raise SpecError("dataset.features", "no output feature: give the predicted column the role \"output\"")
+        return cls(dataset, NetworkSpec.from_dict(d["network"], "network"),
                    TrainingSpec.from_dict(d.get("training", {}), "training"), name)
 
     def to_dict(self) -> dict:

@@ -16,7 +16,10 @@ __all__ = ["NumpyBackend", "r2_uniform"]
 
 def r2_uniform(y: np.ndarray, pred: np.ndarray) -> float:
     """R² per output averaged uniformly; a constant target scores 1 if predicted
-    exactly, else 0 (scikit-learn's ``force_finite`` convention)."""
+    exactly, else 0 (scikit-learn's ``force_finite`` convention). NaN for fewer
+    than two rows, where R² is undefined."""
+    if len(y) < 2:
+        return float("nan")
     y64, p64 = y.astype(np.float64), pred.astype(np.float64)
     ss_res = ((y64 - p64) ** 2).sum(axis=0)
     ss_tot = ((y64 - y64.mean(axis=0)) ** 2).sum(axis=0)

@@ -1,0 +1,97 @@
+"""Determinism (same seed -> bit-identical parameters whatever n_threads), many
+networks training in Python threads, read-only and memory-mapped inputs, and
+resident memory over many fit/predict cycles."""
+
+import threading
+
+import numpy as np
+import pytest
+
+import pyneural as pn
+
+
+def _train(n_threads, dtype="float32", width=192, rows=700, epochs=2):
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(rows, 150)), rng.normal(size=(rows, 3))
+    net = pn.Network([pn.Dense(width, "relu", dropout=0.1), pn.Dense(width, "tanh"), pn.Dense(3)], inputs=150,
+                     seed=4, dtype=dtype, n_threads=n_threads)
+    net.fit(x, y, epochs=epochs, batch_size=256, verbose=0)
+    return net, x
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_bit_identical_whatever_the_thread_count(dtype):
+    a, x = _train(1, dtype)
+    b, _ = _train(2, dtype)
+    for pa, pb in zip(a.get_params(), b.get_params()):
+        assert np.array_equal(pa["weights"], pb["weights"]) and np.array_equal(pa["biases"], pb["biases"])
+    assert np.array_equal(a.predict(x), b.predict(x))
+
+
+def test_networks_in_python_threads_match_sequential_runs():
+    rng = np.random.default_rng(1)
+    x, y = rng.normal(size=(400, 8)), rng.normal(size=400)
+
+    def make(seed):
+        return pn.Network([pn.Dense(16, "relu"), pn.Dense(1)], inputs=8, seed=seed, n_threads=1)
+
+    sequential = [make(s) for s in range(6)]
+    for net in sequential:
+        net.fit(x, y, epochs=5, batch_size=32, verbose=0)
+    threaded = [make(s) for s in range(6)]
+    errors = []
+
+    def work(net):
+        try:
+            net.fit(x, y, epochs=5, batch_size=32, verbose=0)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(net,)) for net in threaded]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    for a, b in zip(sequential, threaded):
+        for pa, pb in zip(a.get_params(), b.get_params()):
+            assert np.array_equal(pa["weights"], pb["weights"])
+
+
+def test_read_only_and_memory_mapped_inputs(tmp_path):
+    rng = np.random.default_rng(2)
+    x, y = rng.normal(size=(64, 4)).astype(np.float32), rng.normal(size=64).astype(np.float32)
+    np.save(tmp_path / "x.npy", x)
+    xm = np.load(tmp_path / "x.npy", mmap_mode="r")
+    ro = x.copy()
+    ro.setflags(write=False)
+    a = pn.Network([pn.Dense(4, "relu"), pn.Dense(1)], inputs=4, seed=0)
+    b = pn.Network([pn.Dense(4, "relu"), pn.Dense(1)], inputs=4, seed=0)
+    a.fit(xm, y, epochs=2, verbose=0)
+    b.fit(ro, y, epochs=2, verbose=0)
+    assert np.array_equal(a.predict(xm), b.predict(ro))
+    assert np.array_equal(a.predict(xm[::2]), a.predict(np.ascontiguousarray(xm[::2])))
+    assert np.array_equal(a.predict(np.asfortranarray(x)), a.predict(x))
+
+
+def _rss_mb():
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * 4096 / 2**20
+
+
+@pytest.mark.skipif(not __import__("os").path.exists("/proc/self/statm"), reason="needs /proc (Linux)")
+def test_resident_memory_is_stable_over_1000_fit_predict_cycles():
+    rng = np.random.default_rng(3)
+    x, y = rng.normal(size=(64, 6)).astype(np.float32), rng.normal(size=64).astype(np.float32)
+
+    def cycle():
+        net = pn.Network([pn.Dense(16, "relu"), pn.Dense(1)], inputs=6, seed=0)
+        net.fit(x, y, epochs=1, batch_size=16, verbose=0, validation_data=(x, y))
+        net.predict(x)
+
+    for _ in range(50):  # allocator and import warm-up
+        cycle()
+    before = _rss_mb()
+    for _ in range(1000):
+        cycle()
+    assert _rss_mb() - before < 20

@@ -50,8 +50,10 @@ def read_csv(path, spec=None, **read_csv_kwargs) -> pd.DataFrame:
         read_csv_kwargs["dtype"] = {**text_cols, **(read_csv_kwargs.get("dtype") or {})}
     try:
         df = pd.read_csv(path, **read_csv_kwargs)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
-        raise FileFormatError(f"{path}: cannot be read as CSV ({exc})") from None
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pandas raises many types for malformed text
+        raise FileFormatError(f"{path}: cannot be read as CSV ({type(exc).__name__}: {exc})") from None
     if len(df) == 0:
         raise FileFormatError(f"{path}: the file has a header but no rows")
     return df

@@ -84,7 +84,8 @@ def load_run(path) -> SavedRun:
     pred_path = path / "predictions.csv"
     if not pred_path.is_file():
         raise FileFormatError(f"run: predictions.csv is missing from {path}")
-    text = {name: "str" for name, f in spec.dataset.features.items() if f.role == "id" or f.date_format or f.one_hot}
-    predictions = pd.read_csv(pred_path, dtype=text or None)
+    from ..data.io import read_csv
+
+    predictions = read_csv(pred_path, spec.dataset)
     info = _json(path / "run.json")
     return SavedRun(path, spec, evaluation, predictions, info)

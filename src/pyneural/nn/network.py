@@ -331,9 +331,15 @@ class Network:
         return self._backend.predict(x, self._slots, self._threads())
 
     def evaluate(self, X, y) -> dict:
-        """``{"loss": mean loss, "r2": R² (uniform average over outputs)}``."""
+        """``{"loss": mean loss, "r2": R² (uniform average over outputs)}``, plus
+        ``"accuracy"`` when the loss is ``bce`` (each output thresholded at 0.5; a
+        row counts when all its outputs are right) or ``cross_entropy`` (argmax)."""
         x, y = self._check_xy(X, y)
-        loss, _, r2, _ = self._backend.evaluate(x, y, self._slots, self._threads())
+        loss, _, r2, pred = self._backend.evaluate(x, y, self._slots, self._threads())
+        if self.loss.name in ("bce", "cross_entropy"):
+            from ..metrics import accuracy_from_outputs
+
+            return {"loss": loss, "r2": r2, "accuracy": accuracy_from_outputs(y, pred, self.loss)}
         return {"loss": loss, "r2": r2}
 
     # ---------------------------------------------------------------- parameters

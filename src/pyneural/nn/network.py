@@ -413,6 +413,33 @@ class Network:
 
         return load_network(path, backend=backend)
 
+    def __getstate__(self) -> dict:
+        """Plain data for pickle: the config, parameters, optimizer state and
+        counters (the document :meth:`save` writes); never the C++ engine."""
+        from .serialization import _meta
+
+        doc = _meta(self)
+        doc["n_threads"] = self.n_threads
+        doc["params"] = [{"weights": w, "biases": b} for w, b, _, _ in self._slots]
+        doc["optimizer_state"] = [{"weights": list(ws), "biases": list(bs)} for _, _, ws, bs in self._slots]
+        return doc
+
+    def __setstate__(self, state: dict) -> None:
+        """Rebuild from :meth:`__getstate__`'s document (engine included), validated
+        as :meth:`load` validates a file."""
+        from .serialization import FORMAT, VERSION, apply_state
+
+        if not isinstance(state, dict) or state.get("format") != FORMAT or state.get("version") != VERSION:
+            raise InvalidValueError(f"state: expected a {FORMAT!r} version {VERSION} document")
+        config = dict(state["config"], n_threads=state.get("n_threads"))
+        self.__dict__.update(Network.from_config(config).__dict__)
+
+        def get(kind, i, part, k=None):
+            entry = state["params" if kind == "params" else "optimizer_state"][i][part]
+            return entry if k is None else entry[k]
+
+        apply_state(self, state, get, "pickled network")
+
     def summary(self) -> str:
         lines = [f"Network(inputs={self.inputs}, loss={self.loss.name!r}, optimizer={self.optimizer!r}, "
                  f"dtype={self.dtype.name}, backend={self.backend!r})"]

@@ -1,6 +1,6 @@
-"""Regression metrics with scikit-learn's definitions (multi-output aware).
+"""Metrics with scikit-learn's definitions: regression and classification.
 
-Each takes ``y_true`` and ``y_pred`` of shape (n,) or (n, outputs) and
+The regression metrics are multi-output aware. Each takes ``y_true`` and ``y_pred`` of shape (n,) or (n, outputs) and
 ``multioutput``: ``"uniform_average"`` (default), ``"raw_values"`` (one value per
 output) or an array of weights, as in ``sklearn.metrics``.
 
@@ -11,13 +11,28 @@ root_mean_squared_error            sqrt(mean (y - ŷ)²)   per output
 mean_absolute_error                mean |y - ŷ|
 mean_absolute_percentage_error     mean |y - ŷ| / max(|y|, ε),  ε = machine epsilon (a fraction)
 =================================  ====================================================
+
+Classification metrics, also with scikit-learn's definitions (labels of any type,
+binary, multiclass, and multilabel indicator matrices):
+
+=================================  ====================================================
+accuracy_score                     fraction of rows predicted exactly (all labels of a
+                                   multilabel row must match: subset accuracy)
+log_loss                           mean -Σ_k [y = k] log p_k,  p clipped to [ε, 1-ε],
+                                   ε = machine epsilon of the probabilities' dtype
+accuracy_from_outputs              accuracy of a network's raw outputs against its
+                                   encoded targets (0.5 threshold for bce, argmax for
+                                   cross-entropy), as ``Network.evaluate`` reports it
+=================================  ====================================================
 """
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
-from .errors import InvalidValueError
+from .errors import InvalidTypeError, InvalidValueError
 
 __all__ = [
     "r2_score",
@@ -25,6 +40,9 @@ __all__ = [
     "root_mean_squared_error",
     "mean_absolute_error",
     "mean_absolute_percentage_error",
+    "accuracy_score",
+    "log_loss",
+    "accuracy_from_outputs",
 ]
 
 
@@ -94,3 +112,192 @@ def mean_absolute_percentage_error(y_true, y_pred, multioutput="uniform_average"
     t, p = _check(y_true, y_pred)
     eps = np.finfo(np.float64).eps
     return _aggregate((np.abs(t - p) / np.maximum(np.abs(t), eps)).mean(axis=0), multioutput)
+
+
+# ---------------------------------------------------------------- classification
+def _labels(y, name: str) -> np.ndarray:
+    """Class labels as an array: (n,) labels, or (n, k) for an indicator matrix."""
+    if hasattr(y, "to_numpy") and not isinstance(y, np.ndarray):  # pandas
+        y = y.to_numpy()
+    try:
+        arr = np.asarray(y)
+    except Exception as exc:  # noqa: BLE001 - ragged lists and the like
+        raise InvalidValueError(f"{name}: cannot be converted to an array ({exc})") from exc
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr.ravel()  # a column vector holds one label per row
+    if arr.ndim not in (1, 2):
+        raise InvalidValueError(f"{name}: expected a 1-D array of labels or a 2-D indicator matrix, got shape {arr.shape}")
+    if arr.shape[0] == 0:
+        raise InvalidValueError(f"{name}: needs at least one sample")
+    if arr.dtype.kind == "c":
+        raise InvalidTypeError(f"{name}: expected class labels, got complex numbers")
+    if arr.dtype.kind == "f":
+        if not np.isfinite(arr).all():
+            raise InvalidValueError(f"{name}: contains NaN or infinite values")
+        if not (arr == np.round(arr)).all():
+            raise InvalidValueError(
+                f"{name}: expected class labels, got continuous values (threshold probabilities first)")
+    if arr.ndim == 2 and not np.isin(arr, (0, 1)).all():
+        raise InvalidValueError(f"{name}: a 2-D array must be a label indicator matrix of 0s and 1s")
+    return arr
+
+
+def _sample_weight(sample_weight, n: int):
+    if sample_weight is None:
+        return None
+    w = np.asarray(sample_weight, dtype=np.float64)
+    if w.shape != (n,):
+        raise InvalidValueError(f"sample_weight: expected shape ({n},), got {w.shape}")
+    if not (np.isfinite(w).all() and (w >= 0).all()):
+        raise InvalidValueError("sample_weight: expected finite weights >= 0")
+    return w
+
+
+def _average_samples(values: np.ndarray, weights, normalize: bool) -> float:
+    if weights is None:
+        return float(values.mean() if normalize else values.sum())
+    if not normalize:
+        return float(np.dot(values, weights))
+    if weights.sum() == 0:
+        raise InvalidValueError("sample_weight: the weights sum to zero")
+    return float(np.average(values, weights=weights))
+
+
+def accuracy_score(y_true, y_pred, *, normalize: bool = True, sample_weight=None) -> float:
+    """Fraction (or, with ``normalize=False``, weighted count) of correct predictions.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like, shape (n,) or (n, k)
+        Labels of any type (numbers, strings, ...); a 2-D array is a multilabel
+        indicator matrix, for which a row counts as correct only when all its
+        labels are (subset accuracy), as in ``sklearn.metrics.accuracy_score``.
+    normalize : bool
+    sample_weight : array-like, shape (n,), optional
+
+    Returns
+    -------
+    float
+    """
+    t, p = _labels(y_true, "y_true"), _labels(y_pred, "y_pred")
+    if t.shape != p.shape:
+        raise InvalidValueError(f"y_pred: expected shape {t.shape} to match y_true, got {p.shape}")
+    if (t.dtype.kind in "USO") != (p.dtype.kind in "USO"):
+        raise InvalidTypeError(
+            f"y_pred: labels of y_true (dtype {t.dtype}) and y_pred (dtype {p.dtype}) must be of the same type")
+    correct = (t == p) if t.ndim == 1 else (t == p).all(axis=1)
+    return _average_samples(correct.astype(np.float64), _sample_weight(sample_weight, t.shape[0]), normalize)
+
+
+def log_loss(y_true, y_proba, *, normalize: bool = True, sample_weight=None, labels=None) -> float:
+    """Cross-entropy of predicted probabilities, scikit-learn's ``log_loss``.
+
+    ``-Σ_k Y[i, k] log P[i, k]`` per row, averaged (or summed with
+    ``normalize=False``), where ``Y`` one-hot encodes ``y_true`` over the sorted
+    labels and ``P`` is ``y_proba`` clipped to ``[ε, 1 - ε]``, ``ε`` the machine
+    epsilon of its dtype (float32 stays float32, anything else is float64).
+
+    Parameters
+    ----------
+    y_true : array-like, shape (n,) or (n, k)
+        Labels of any type, or a label indicator matrix.
+    y_proba : array-like, shape (n, k) or (n,)
+        Probabilities, columns in sorted label order (``predict_proba``); a 1-D
+        array is the probability of the larger of two labels.
+    normalize : bool
+    sample_weight : array-like, shape (n,), optional
+    labels : array-like, optional
+        All the labels, when ``y_true`` does not contain every one of them.
+
+    Returns
+    -------
+    float
+
+    Warns
+    -----
+    UserWarning
+        When rows of ``y_proba`` do not sum to one (the loss is computed as given).
+    """
+    t = _labels(y_true, "y_true")
+    try:
+        p = np.asarray(y_proba)
+    except Exception as exc:  # noqa: BLE001
+        raise InvalidValueError(f"y_proba: cannot be converted to an array ({exc})") from exc
+    if not (np.issubdtype(p.dtype, np.number) or p.dtype == np.bool_) or p.dtype.kind == "c":
+        raise InvalidTypeError(f"y_proba: expected probabilities, got dtype {p.dtype}")
+    p = p.astype(np.float32 if p.dtype == np.float32 else np.float64, copy=False)
+    if p.ndim == 1:
+        p = p[:, None]
+    if p.ndim != 2:
+        raise InvalidValueError(f"y_proba: expected shape (n,) or (n, classes), got {p.shape}")
+    if p.shape[0] != t.shape[0]:
+        raise InvalidValueError(f"y_proba: has {p.shape[0]} rows but y_true has {t.shape[0]}")
+    if not np.isfinite(p).all():
+        raise InvalidValueError("y_proba: contains NaN or infinite values")
+    if p.max() > 1 or p.min() < 0:
+        raise InvalidValueError(f"y_proba: expected probabilities in [0, 1], got values in [{p.min()}, {p.max()}]")
+    if p.shape[1] == 1:
+        p = np.concatenate([1 - p, p], axis=1)
+
+    if t.ndim == 2:  # an indicator matrix is its own one-hot encoding
+        if labels is not None:
+            raise InvalidValueError("labels: not supported with a 2-D indicator y_true")
+        onehot = t.astype(np.float64)
+    else:
+        try:
+            classes = np.unique(t if labels is None else np.asarray(labels))
+        except TypeError as exc:
+            raise InvalidTypeError(f"{'y_true' if labels is None else 'labels'}: labels of mixed types ({exc})") from exc
+        if labels is not None and not np.isin(t, classes).all():
+            raise InvalidValueError(f"y_true: contains labels {sorted(set(t.tolist()) - set(classes.tolist()))!r} "
+                                    f"that are not in labels")
+        if classes.size < 2:
+            where = "y_true contains" if labels is None else "labels contain"
+            raise InvalidValueError(f"{'y_true' if labels is None else 'labels'}: {where} only one label "
+                                    f"({classes[0]!r}); pass every label through labels=")
+        onehot = np.zeros((t.shape[0], classes.size))
+        onehot[np.arange(t.shape[0]), np.searchsorted(classes, t)] = 1.0
+    if onehot.shape[1] != p.shape[1]:
+        raise InvalidValueError(f"y_proba: has {p.shape[1]} columns but there are {onehot.shape[1]} classes")
+
+    eps = np.finfo(p.dtype).eps
+    if not np.allclose(p.sum(axis=1), 1, rtol=np.sqrt(eps), atol=0):
+        warnings.warn("y_proba: the rows do not sum to one; make sure to pass probabilities", UserWarning, stacklevel=2)
+    q = np.clip(p, eps, 1 - eps).astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(onehot > 0, onehot * np.log(q), 0.0)
+    return _average_samples(-terms.sum(axis=1), _sample_weight(sample_weight, t.shape[0]), normalize)
+
+
+def accuracy_from_outputs(y_true, outputs, loss) -> float:
+    """Accuracy of a classification network's raw outputs.
+
+    Parameters
+    ----------
+    y_true : array-like, shape (n, outputs)
+        The network's encoded targets: 0/1 per output for ``bce``, one-hot rows
+        for ``cross_entropy``.
+    outputs : array-like, shape (n, outputs)
+        ``Network.predict`` output: sigmoid probabilities for ``bce``, softmax
+        probabilities for ``cross_entropy``.
+    loss : {"bce", "cross_entropy"} or a Loss
+        ``bce``: each output is thresholded at 0.5 (targets too) and a row is
+        correct when all its outputs are (subset accuracy); ``cross_entropy``: the
+        argmax of the outputs against the argmax of the targets.
+
+    Returns
+    -------
+    float
+    """
+    name = getattr(loss, "name", loss)
+    t = np.asarray(y_true, dtype=np.float64)
+    o = np.asarray(outputs, dtype=np.float64)
+    t = t.reshape(-1, 1) if t.ndim == 1 else t
+    o = o.reshape(-1, 1) if o.ndim == 1 else o
+    if t.ndim != 2 or t.shape != o.shape:
+        raise InvalidValueError(f"outputs: expected shape {t.shape} to match y_true, got {o.shape}")
+    if name == "bce":
+        return accuracy_score(t > 0.5, o > 0.5)
+    if name == "cross_entropy":
+        return accuracy_score(t.argmax(axis=1), o.argmax(axis=1))
+    raise InvalidValueError(f"loss: accuracy needs 'bce' or 'cross_entropy', got {name!r}")

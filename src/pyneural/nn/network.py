@@ -331,9 +331,15 @@ class Network:
         return self._backend.predict(x, self._slots, self._threads())
 
     def evaluate(self, X, y) -> dict:
-        """``{"loss": mean loss, "r2": R² (uniform average over outputs)}``."""
+        """``{"loss": mean loss, "r2": R² (uniform average over outputs)}``, plus
+        ``"accuracy"`` when the loss is ``bce`` (each output thresholded at 0.5; a
+        row counts when all its outputs are right) or ``cross_entropy`` (argmax)."""
         x, y = self._check_xy(X, y)
-        loss, _, r2, _ = self._backend.evaluate(x, y, self._slots, self._threads())
+        loss, _, r2, pred = self._backend.evaluate(x, y, self._slots, self._threads())
+        if self.loss.name in ("bce", "cross_entropy"):
+            from ..metrics import accuracy_from_outputs
+
+            return {"loss": loss, "r2": r2, "accuracy": accuracy_from_outputs(y, pred, self.loss)}
         return {"loss": loss, "r2": r2}
 
     # ---------------------------------------------------------------- parameters
@@ -406,6 +412,33 @@ class Network:
         from .serialization import load_network
 
         return load_network(path, backend=backend)
+
+    def __getstate__(self) -> dict:
+        """Plain data for pickle: the config, parameters, optimizer state and
+        counters (the document :meth:`save` writes); never the C++ engine."""
+        from .serialization import _meta
+
+        doc = _meta(self)
+        doc["n_threads"] = self.n_threads
+        doc["params"] = [{"weights": w, "biases": b} for w, b, _, _ in self._slots]
+        doc["optimizer_state"] = [{"weights": list(ws), "biases": list(bs)} for _, _, ws, bs in self._slots]
+        return doc
+
+    def __setstate__(self, state: dict) -> None:
+        """Rebuild from :meth:`__getstate__`'s document (engine included), validated
+        as :meth:`load` validates a file."""
+        from .serialization import FORMAT, VERSION, apply_state
+
+        if not isinstance(state, dict) or state.get("format") != FORMAT or state.get("version") != VERSION:
+            raise InvalidValueError(f"state: expected a {FORMAT!r} version {VERSION} document")
+        config = dict(state["config"], n_threads=state.get("n_threads"))
+        self.__dict__.update(Network.from_config(config).__dict__)
+
+        def get(kind, i, part, k=None):
+            entry = state["params" if kind == "params" else "optimizer_state"][i][part]
+            return entry if k is None else entry[k]
+
+        apply_state(self, state, get, "pickled network")
 
     def summary(self) -> str:
         lines = [f"Network(inputs={self.inputs}, loss={self.loss.name!r}, optimizer={self.optimizer!r}, "

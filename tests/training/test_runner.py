@@ -114,3 +114,21 @@ def test_real_data_short_run(kc_csv):
     spec.training.trainer = {"kfolds": 4}
     result = run_spec(spec, read_csv(kc_csv, spec.dataset), verbose=0, epochs=60)
     assert result.evaluation.r2_mean >= 0.85
+
+
+def test_classification_end_to_end_reports_accuracy():
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=600), rng.normal(size=600)
+    kind = np.where(a + b > 0.5, "high", np.where(a - b > 0, "mid", "low"))
+    table = pd.DataFrame({"a": a, "b": b, "kind": kind})
+    spec = ModelSpec.from_dict({
+        "dataset": {"features": {"a": {}, "b": {}, "kind": {"role": "output", "one_hot": True}}},
+        "network": {"layers": [{"units": 16, "activation": "relu"}, {"units": "outputs", "activation": "softmax"}]},
+        "training": {"loss": "cross_entropy", "epochs": 30, "batch_size": 32, "trainer": {"kfolds": 3}},
+    })
+    result = run_spec(spec, table, verbose=0)
+    ev = result.evaluation.to_dict()
+    assert ev["accuracy_mean"] > 0.85 and "accuracy" in ev["folds"][0]["epochs"][-1]
+    preds = result.predictions
+    assert set(preds["pred_kind"]) <= {"high", "mid", "low"}
+    assert (preds["kind"] == preds["pred_kind"]).mean() == pytest.approx(ev["accuracy_mean"], abs=0.01)

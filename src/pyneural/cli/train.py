@@ -107,14 +107,23 @@ def cmd_train(args) -> int:
     ev = result.evaluation
     for i, fold in enumerate(ev.folds):
         note = f"  ({fold.stopped})" if fold.stopped else ""
-        print(f"  fold {i}: R² {fold.r2:.4f}  final train loss {fold.epochs[-1].train_loss:.5f}{note}")
-    print(f"mean R² {ev.r2_mean:.4f}, best fold {ev.best_fold} (R² {ev.r2_best:.4f}), {ev.seconds:.1f} s")
+        acc = f"  accuracy {fold.accuracy:.4f}" if fold.accuracy is not None else ""
+        print(f"  fold {i}: R² {fold.r2:.4f}{acc}  final train loss {fold.epochs[-1].train_loss:.5f}{note}")
+    acc = f", mean accuracy {ev.accuracy_mean:.4f}" if ev.accuracy_mean is not None else ""
+    print(f"mean R² {ev.r2_mean:.4f}{acc}, best fold {ev.best_fold} (R² {ev.r2_best:.4f}), {ev.seconds:.1f} s")
+    from pandas.api.types import is_numeric_dtype
+
+    from ..metrics import r2_score
+
     for target in [c[len('pred_'):] for c in result.predictions.columns if c.startswith("pred_")]:
         both = result.predictions[[target, f"pred_{target}"]].dropna()
-        if len(both) > 1:
-            from ..metrics import r2_score
-
+        if len(both) < 2:
+            continue
+        if is_numeric_dtype(both[target]) and is_numeric_dtype(both[f"pred_{target}"]):
             print(f"out-of-fold R² on {target} in original units: "
                   f"{r2_score(both[target], both[f'pred_{target}']):.4f} ({len(both)} rows)")
+        else:
+            print(f"out-of-fold accuracy on {target}: "
+                  f"{(both[target] == both[f'pred_{target}']).mean():.4f} ({len(both)} rows)")
     print(f"run written to {out}/")
     return 0

@@ -217,7 +217,8 @@ class Network:
         shuffle : bool
             Draw a new row order every epoch (from the network's seed).
         validation_data : tuple (X_val, y_val), optional
-            Evaluated after every epoch: ``val_loss``, ``val_loss_std``, ``val_r2``.
+            Evaluated after every epoch: ``val_loss``, ``val_loss_std``, ``val_r2``
+            (and ``val_accuracy`` for the classification losses ``bce`` and ``cross_entropy``).
         callbacks : list of Callback or functions ``f(epoch, logs)``, optional
             A callback returning ``True`` stops training after that epoch.
         verbose : int
@@ -285,8 +286,12 @@ class Network:
                 break
             logs = {"loss": loss}
             if val is not None and ((i + 1) % validation_freq == 0 or i + 1 == epochs):
-                vloss, vstd, vr2, _ = self._backend.evaluate(val[0], val[1], self._slots, self._threads())
+                vloss, vstd, vr2, vpred = self._backend.evaluate(val[0], val[1], self._slots, self._threads())
                 logs.update(val_loss=vloss, val_loss_std=vstd, val_r2=vr2)
+                if self.loss.name in ("bce", "cross_entropy"):
+                    from ..metrics import accuracy_from_outputs
+
+                    logs["val_accuracy"] = accuracy_from_outputs(val[1], vpred, self.loss)
             history.append(epoch, logs)
             if ckpt is not None and ((i + 1) % checkpoint_every == 0 or i + 1 == epochs):
                 ckpt.save(self, epochs, i + 1, history)

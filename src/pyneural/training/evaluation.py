@@ -27,9 +27,13 @@ class EpochRecord:
     val_loss: float | None = None
     val_loss_std: float | None = None
     r2: float | None = None
+    accuracy: float | None = None  # classifiers only (bce / cross_entropy)
 
     def to_dict(self) -> dict:
-        return {k: _finite_or_none(v) for k, v in asdict(self).items()}
+        d = {k: _finite_or_none(v) for k, v in asdict(self).items()}
+        if self.accuracy is None:
+            del d["accuracy"]  # regression records keep the documented four fields
+        return d
 
 
 @dataclass
@@ -37,13 +41,17 @@ class FoldEvaluation:
     epochs: list = field(default_factory=list)
     r2: float | None = None  # final validation R²
     stopped: str | None = None  # "diverged" or "callback" when training ended early
+    accuracy: float | None = None  # final validation accuracy (classifiers)
 
     def to_dict(self) -> dict:
-        return {"epochs": [e.to_dict() for e in self.epochs], "r2": _finite_or_none(self.r2), "stopped": self.stopped}
+        d = {"epochs": [e.to_dict() for e in self.epochs], "r2": _finite_or_none(self.r2), "stopped": self.stopped}
+        if self.accuracy is not None:
+            d["accuracy"] = _finite_or_none(self.accuracy)
+        return d
 
     @classmethod
     def from_dict(cls, d: dict) -> "FoldEvaluation":
-        return cls([EpochRecord(**e) for e in d["epochs"]], d.get("r2"), d.get("stopped"))
+        return cls([EpochRecord(**e) for e in d["epochs"]], d.get("r2"), d.get("stopped"), d.get("accuracy"))
 
 
 @dataclass
@@ -71,14 +79,22 @@ class Evaluation:
         best = self.best_fold
         return None if best is None else self.folds[best].r2
 
+    @property
+    def accuracy_mean(self) -> float | None:
+        values = [f.accuracy for f in self.folds if f.accuracy is not None and math.isfinite(f.accuracy)]
+        return sum(values) / len(values) if values else None
+
     def to_dict(self) -> dict:
-        return {
+        d = {
             "folds": [f.to_dict() for f in self.folds],
             "r2_mean": _finite_or_none(self.r2_mean),
             "r2_best": _finite_or_none(self.r2_best),
             "best_fold": self.best_fold,
             "seconds": self.seconds,
         }
+        if self.accuracy_mean is not None:
+            d["accuracy_mean"] = _finite_or_none(self.accuracy_mean)
+        return d
 
     @classmethod
     def from_dict(cls, d: dict) -> "Evaluation":

@@ -27,13 +27,13 @@ class _Recorder(Callback):
         self.on_epoch_end_fn, self.progress = on_epoch_end, progress
 
     def on_epoch_end(self, epoch, logs):
-        record = EpochRecord(logs["loss"], logs.get("val_loss"), logs.get("val_loss_std"), logs.get("val_r2"))
+        record = EpochRecord(logs["loss"], logs.get("val_loss"), logs.get("val_loss_std"), logs.get("val_r2"),
+                             logs.get("val_accuracy"))
         self.evaluation.epochs.append(record)
         if self.progress is not None:
             self.progress.update(self.fold, logs["loss"])
         if self.on_epoch_end_fn is not None:
-            metrics = {"train_loss": record.train_loss, "val_loss": record.val_loss,
-                       "val_loss_std": record.val_loss_std, "r2": record.r2}
+            metrics = record.to_dict()
             return self.on_epoch_end_fn(self.fold, epoch, metrics)
         return None
 
@@ -59,5 +59,6 @@ def train_fold(network, fold: int, x_train, y_train, x_val, y_val, *, epochs: in
     except TrainingDivergedError as exc:
         raise TrainingDivergedError(f"fold {fold}: {exc}", epoch=exc.epoch, fold=fold) from exc
     predictions = network.predict(x_val)
-    evaluation.r2 = network.evaluate(x_val, y_val)["r2"]
+    final = network.evaluate(x_val, y_val)
+    evaluation.r2, evaluation.accuracy = final["r2"], final.get("accuracy")
     return FoldResult(fold, evaluation, predictions, network.get_params())

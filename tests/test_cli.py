@@ -71,3 +71,18 @@ def test_bad_arguments_exit_2(args):
 def test_debug_shows_traceback(tmp_path):
     r = _run("--debug", "train", str(tmp_path / "missing.json"), "--data", "synthetic")
     assert r.returncode != 0 and "Traceback" in r.stderr
+
+
+def test_sweep_command(tmp_path):
+    spec = _small_spec(tmp_path)
+    (tmp_path / "grid.json").write_text(json.dumps({"network.optimizer.learning_rate": [0.001, 0.01]}))
+    r = _run("sweep", str(spec), "--grid", str(tmp_path / "grid.json"), "--data", "synthetic", "--epochs", "1",
+             "--out", str(tmp_path / "sweep.csv"))
+    assert r.returncode == 0, r.stderr
+    import pandas as pd
+
+    table = pd.read_csv(tmp_path / "sweep.csv")
+    assert len(table) == 2 and "r2_mean" in table
+    (tmp_path / "bad.json").write_text(json.dumps({"training.epochs": [0]}))
+    r = _run("sweep", str(spec), "--grid", str(tmp_path / "bad.json"), "--data", "synthetic")
+    assert r.returncode == 1 and "training.epochs" in r.stderr and "Traceback" not in r.stderr

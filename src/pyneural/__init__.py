@@ -24,6 +24,7 @@ from .nn import (  # noqa: E402
 from .training import Callback, History, KFold, Split  # noqa: E402
 from .model_spec import ModelSpec  # noqa: E402
 from .training.runner import RunResult, run_spec  # noqa: E402
+from .training.sweep import sweep  # noqa: E402
 
 __all__ = [
     "__version__",
@@ -31,7 +32,7 @@ __all__ = [
     "Optimizer", "SGD", "Momentum", "Adam",
     "Schedule", "Constant", "InverseTimeDecay", "PiecewiseConstant",
     "History", "Callback", "KFold", "Split",
-    "DatasetSpec", "Pipeline", "ModelSpec", "RunResult", "run_spec",
+    "DatasetSpec", "Pipeline", "ModelSpec", "RunResult", "run_spec", "sweep",
     "datasets", "errors", "linalg",
     "get_num_threads", "set_num_threads", "show_config",
 ]

@@ -84,6 +84,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", metavar="CSV", help="data for the box plots (default: the run's)")
     p.set_defaults(func=analysis.cmd_report)
 
+    p = sub.add_parser("sweep", help="train every combination of a grid of spec values",
+                       description="Train SPEC.json for every combination of GRID.json ({\"json.path\": "
+                       "[values, ...]}, e.g. {\"network.optimizer.learning_rate\": [0.01, 0.1]}) through joblib "
+                       "and write the ranked table to --out. --backend loky uses processes; --scheduler ADDRESS "
+                       "runs the combinations on a Dask cluster.")
+    p.add_argument("spec", metavar="SPEC.json", help="the model spec")
+    p.add_argument("--grid", metavar="GRID.json", required=True, help="JSON paths -> lists of values")
+    p.add_argument("--data", metavar="CSV", required=True, help="the table ('synthetic' for the synthetic housing data)")
+    p.add_argument("--out", metavar="CSV", default="sweep.csv", help="where to write the results (sweep.csv)")
+    p.add_argument("--epochs", type=_positive_int, metavar="N", help="override every combination's epochs")
+    p.add_argument("--jobs", type=_positive_int, metavar="N", help="combinations at once (default: all workers)")
+    p.add_argument("--backend", choices=["threading", "loky", "dask"], default="threading",
+                   help="joblib backend (default threading)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (implies --backend dask)")
+    p.set_defaults(func=train.cmd_sweep)
+
     p = sub.add_parser("spec", help="validate or show a model spec")
     p.add_argument("action", choices=["validate", "show"], help="validate: check it; show: print it resolved")
     p.add_argument("spec", metavar="SPEC.json", help="the model spec")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-__all__ = ["cmd_demo", "cmd_train", "load_table"]
+__all__ = ["cmd_demo", "cmd_train", "cmd_sweep", "load_table"]
 
 
 
@@ -126,4 +126,39 @@ def cmd_train(args) -> int:
             print(f"out-of-fold accuracy on {target}: "
                   f"{(both[target] == both[f'pred_{target}']).mean():.4f} ({len(both)} rows)")
     print(f"run written to {out}/")
+    return 0
+
+
+def cmd_sweep(args) -> int:
+    import contextlib
+    import json
+
+    import joblib
+
+    from .._io import atomic_write
+    from ..errors import FileFormatError
+    from ..model_spec import ModelSpec
+    from ..training.sweep import sweep
+
+    spec = ModelSpec.from_json(args.spec)
+    try:
+        grid = json.loads(Path(args.grid).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise FileFormatError(f"--grid: no such file {args.grid!r}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise FileFormatError(f"--grid: {args.grid} is not valid JSON ({exc})") from None
+    table, source = load_table(args.data, spec)
+    backend = "dask" if args.scheduler else args.backend
+    with contextlib.ExitStack() as stack:
+        if args.scheduler:
+            from distributed import Client
+
+            stack.enter_context(Client(args.scheduler))
+        stack.enter_context(joblib.parallel_config(backend=backend))
+        result = sweep(spec, grid, table, n_jobs=args.jobs, epochs=args.epochs)
+    with atomic_write(args.out, "w", encoding="utf-8") as fh:
+        result.to_csv(fh, index=False)
+    print(f"{len(result)} combinations on {source} ({backend}):")
+    print(result.drop(columns=["fold_r2"]).to_string(index=False))
+    print(f"wrote {args.out}")
     return 0

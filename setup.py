@@ -58,7 +58,7 @@ class BuildExt(build_ext):
             if msvc:
                 ext.extra_compile_args += ["/O2", "/std:c++17", "/EHsc"]
             else:
-                ext.extra_compile_args += ["-O3", "-fvisibility=hidden", "-ffp-contract=fast"]
+                ext.extra_compile_args += ["-O3", "-fvisibility=hidden", "-ffp-contract=fast", "-fno-math-errno"]
             if omp:
                 ext.extra_compile_args += omp[0]
                 ext.extra_link_args += omp[1]

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <exception>
 #include <limits>
 #include <utility>
@@ -103,10 +102,11 @@ EpochResult Engine<T>::train_epoch(const T* x, index_t ldx, const T* y, index_t 
   std::int64_t batch_index = 0;
   for (index_t start = 0; start < n; start += batch_size, ++batch_index) {
     const index_t bs = std::min(batch_size, n - start);
+    // Gather the batch's rows (short rows: a plain loop beats a memcpy call).
     for (index_t r = 0; r < bs; ++r) {
       const index_t src = perm[start + r];
-      std::memcpy(&xb[r * inputs_], x + src * ldx, sizeof(T) * inputs_);
-      std::memcpy(&yb[r * outs], y + src * ldy, sizeof(T) * outs);
+      std::copy_n(x + src * ldx, inputs_, &xb[r * inputs_]);
+      std::copy_n(y + src * ldy, outs, &yb[r * outs]);
     }
 
     // Forward, keeping each layer's (dropped-out) input and output.
@@ -121,7 +121,8 @@ EpochResult Engine<T>::train_epoch(const T* x, index_t ldx, const T* y, index_t 
         in = dropped[l].data();
       }
       layer_in[l] = in;
-      if (l + 1 == L) {
+      if (l + 1 == L && cfg.activation != Activation::Linear) {
+        // The loss needs the logits as well as the outputs.
         LayerConfig linear = cfg;
         linear.activation = Activation::Linear;
         dense_forward(in, cfg.inputs, bs, linear, params[l], logits.data(), n_threads);
@@ -133,8 +134,8 @@ EpochResult Engine<T>::train_epoch(const T* x, index_t ldx, const T* y, index_t 
       in = acts[l].data();
     }
 
-    total += sample_losses(loss_, out_act, bs, outs, logits.data(), acts[L - 1].data(),
-                           yb.data(), outs, nullptr);
+    const T* z_out = out_act == Activation::Linear ? acts[L - 1].data() : logits.data();
+    total += sample_losses(loss_, out_act, bs, outs, z_out, acts[L - 1].data(), yb.data(), outs, nullptr);
     loss_gradient(loss_, out_act, bs, outs, acts[L - 1].data(), yb.data(), outs, g_cur.data());
 
     // Backward and update, last layer first; dX uses W before its update.

@@ -75,3 +75,50 @@ def test_resume_restores_history_and_refuses_other_data(tmp_path, rng):
     ref = pn.Network([pn.Dense(3, "tanh"), pn.Dense(1)], inputs=2, seed=0)
     ref_hist = ref.fit(x, y, epochs=6, verbose=0)
     assert hist["loss"] == ref_hist["loss"]
+
+
+RUN_SCRIPT = textwrap.dedent("""
+    import os, signal, sys
+    import pyneural as pn
+    from pyneural.model_spec import ModelSpec
+    from pyneural.training.runner import run_spec
+    spec = ModelSpec.from_dict({{
+        "name": "ckpt", "dataset": pn.datasets.king_county_spec().to_dict(),
+        "network": {{"layers": [{{"units": 8, "activation": "relu", "dropout": 0.1}}, {{"units": "outputs"}}]}},
+        "training": {{"epochs": 6, "batch_size": 64, "trainer": {{"kfolds": 3}}}}}})
+    table = pn.datasets.synthetic_housing(n_rows=450, seed=2)
+    def maybe_die(fold, epoch, metrics):
+        if (fold, epoch) == ({kill},):
+            os.kill(os.getpid(), signal.SIGKILL)
+    result = run_spec(spec, table, verbose=0, n_jobs=1, checkpoint=sys.argv[1], checkpoint_every=2,
+                      on_epoch_end=maybe_die)
+    result.save(sys.argv[2])
+""")
+
+
+def test_killed_kfold_run_resumes_bit_for_bit(tmp_path):
+    import pandas as pd
+
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(pn.__file__).parents[1])] + sys.path))
+
+    def run(kill, ckpt, out):
+        script = tmp_path / f"run_{kill.replace(', ', '_')}.py"
+        script.write_text(RUN_SCRIPT.format(kill=kill))
+        return subprocess.run([sys.executable, str(script), str(ckpt), str(out)], env=env, capture_output=True)
+
+    assert run("-1, -1", tmp_path / "c0", tmp_path / "full").returncode == 0
+    killed = run("1, 3", tmp_path / "c1", tmp_path / "never")
+    assert killed.returncode == -signal.SIGKILL
+    assert (tmp_path / "c1" / "fold-0" / "result.json").exists()  # fold 0 had finished
+    assert (tmp_path / "c1" / "fold-1" / "checkpoint.npz").exists()  # fold 1 was mid-way
+    resumed = run("-1, -1", tmp_path / "c1", tmp_path / "resumed")
+    assert resumed.returncode == 0, resumed.stderr.decode()
+    a = pd.read_csv(tmp_path / "full" / "predictions.csv")
+    b = pd.read_csv(tmp_path / "resumed" / "predictions.csv")
+    pd.testing.assert_frame_equal(a, b)
+    ea = (tmp_path / "full" / "evaluation.json").read_text()
+    eb = (tmp_path / "resumed" / "evaluation.json").read_text()
+    import json
+
+    fa, fb = json.loads(ea), json.loads(eb)
+    assert fa["folds"] == fb["folds"] and fa["r2_mean"] == fb["r2_mean"]

@@ -51,6 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=_positive_int, metavar="N", help="folds trained at once (default: cores)")
     p.add_argument("--seed", type=_nonnegative_int, metavar="S", help="override the spec's seed")
     p.add_argument("--cache", metavar="DIR", help="cache the stateless preprocessing in DIR")
+    p.add_argument("--checkpoint", metavar="DIR", help="checkpoint the folds in DIR; rerun the same command "
+                   "to resume an interrupted run")
+    p.add_argument("--checkpoint-every", type=_positive_int, default=10, metavar="N",
+                   help="epochs between checkpoints (10)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=train.cmd_train)
 

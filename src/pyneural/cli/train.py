@@ -102,7 +102,7 @@ def cmd_train(args) -> int:
     print(f"training {spec.name!r} on {source} ({len(table)} rows): trainer {spec.training.trainer}, "
           f"{spec.training.epochs} epochs, batch {spec.training.batch_size}")
     result = run_spec(spec, table, n_jobs=args.jobs, verbose=0 if args.quiet else 1, data_path=source,
-                      cache_dir=args.cache)
+                      cache_dir=args.cache, checkpoint=args.checkpoint, checkpoint_every=args.checkpoint_every)
     result.save(out)
     ev = result.evaluation
     for i, fold in enumerate(ev.folds):

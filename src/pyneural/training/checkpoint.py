@@ -1,4 +1,5 @@
-"""Checkpoints of ``Network.fit``: save every N epochs, resume after a crash.
+"""Checkpoints of ``Network.fit`` and of k-fold runs: save every N epochs,
+resume after a crash.
 
 Like Keras' ``BackupAndRestore``: ``fit(..., checkpoint=DIR)`` writes
 ``DIR/checkpoint.npz`` atomically (parameters, optimizer state, epoch and update
@@ -19,7 +20,7 @@ import numpy as np
 from ..errors import FileFormatError, InvalidValueError
 from .history import History
 
-__all__ = ["FitCheckpoint", "fingerprint"]
+__all__ = ["FitCheckpoint", "RunCheckpoint", "fingerprint"]
 
 FILE_NAME = "checkpoint.npz"
 
@@ -81,3 +82,73 @@ class FitCheckpoint:
     def remove(self) -> None:
         self.path.unlink(missing_ok=True)
 
+
+
+class RunCheckpoint:
+    """Checkpoints of a k-fold run (``run_spec(..., checkpoint=DIR)``).
+
+    ``DIR/run.json`` identifies the run (a hash of the spec, the table and the
+    epoch count); each fold checkpoints its fit in ``DIR/fold-<i>/`` and, when it
+    completes, stores its final network and evaluation there, so a resumed run
+    skips finished folds and continues the others where they stopped.
+    """
+
+    def __init__(self, directory, spec, data, epochs: int):
+        import json
+
+        import pandas as pd
+
+        from .._io import atomic_write_text
+
+        self.directory = Path(directory)
+        if self.directory.exists() and not self.directory.is_dir():
+            raise InvalidValueError(f"checkpoint: {str(self.directory)!r} exists and is not a directory")
+        table_hash = pd.util.hash_pandas_object(data, index=True).to_numpy()
+        ident = {"spec": fingerprint(spec.to_json()), "data": fingerprint(table_hash, list(map(str, data.columns))),
+                 "epochs": epochs}
+        marker = self.directory / "run.json"
+        if marker.exists():
+            try:
+                saved = json.loads(marker.read_text(encoding="utf-8"))
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                raise FileFormatError(f"checkpoint: {marker} is damaged ({exc})") from None
+            if saved != ident:
+                raise FileFormatError(f"checkpoint: {self.directory} belongs to another spec, table or epoch count; "
+                                      "remove it or choose another directory")
+        else:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(marker, json.dumps(ident) + "\n")
+
+    def fold_dir(self, fold: int) -> Path:
+        return self.directory / f"fold-{fold}"
+
+    def finished_fold(self, fold: int, net, x_val, y_val):
+        """The stored result of a completed fold (its network is loaded into ``net``), or None."""
+        import json
+
+        from ..nn.serialization import apply_state, read_network_file
+        from .evaluation import FoldEvaluation
+        from .fold import FoldResult
+
+        done = self.fold_dir(fold) / "result.json"
+        if not done.exists():
+            return None
+        try:
+            evaluation = FoldEvaluation.from_dict(json.loads(done.read_text(encoding="utf-8")))
+        except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError) as exc:
+            raise FileFormatError(f"checkpoint: {done} is damaged ({exc})") from None
+        doc, get = read_network_file(self.fold_dir(fold) / "network.npz")
+        apply_state(net, doc, get, self.fold_dir(fold) / "network.npz")
+        return FoldResult(fold, evaluation, net.predict(x_val), net.get_params())
+
+    def save_fold(self, result, net) -> None:
+        import json
+
+        from .._io import atomic_write_text
+        from ..nn.serialization import save_network
+
+        folder = self.fold_dir(result.fold)
+        folder.mkdir(parents=True, exist_ok=True)
+        save_network(net, folder / "network.npz")
+        # Written last: its presence says the fold is complete.
+        atomic_write_text(folder / "result.json", json.dumps(result.evaluation.to_dict()) + "\n")

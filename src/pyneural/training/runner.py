@@ -23,6 +23,7 @@ from .._io import atomic_write, atomic_write_text
 from ..data.pipeline import Pipeline
 from ..errors import InvalidTypeError, InvalidValueError
 from .evaluation import Evaluation
+from .checkpoint import RunCheckpoint
 from .fold import train_fold
 from .progress import Progress
 from .splitters import make_splitter
@@ -83,7 +84,7 @@ def _plan_jobs(n_folds: int, n_jobs) -> tuple[int, int]:
 
 def run_spec(spec, data: pd.DataFrame, *, n_jobs=None, verbose: int = 1, on_epoch_end=None,
              backend: str = "native", cache_dir=None, data_path=None, epochs: int | None = None,
-             on_divergence: str = "raise") -> RunResult:
+             on_divergence: str = "raise", checkpoint=None, checkpoint_every: int = 10) -> RunResult:
     """Train ``spec`` on the table ``data`` with its trainer (k-fold or split).
 
     Parameters
@@ -100,6 +101,14 @@ def run_spec(spec, data: pd.DataFrame, *, n_jobs=None, verbose: int = 1, on_epoc
         ``val_loss``, ``val_loss_std`` and ``r2`` (``None`` when not computed).
     epochs : int, optional
         Overrides the spec's epoch count.
+    on_divergence : {"raise", "stop"}
+        A fold whose loss becomes NaN or infinite raises ``TrainingDivergedError``
+        naming the fold and epoch, or stops and is recorded (``stopped: "diverged"``).
+    checkpoint : str or path, optional
+        A directory where each fold checkpoints its training every
+        ``checkpoint_every`` epochs and stores its result when done; running the
+        same spec on the same data with the same directory resumes an interrupted
+        run, bit for bit.
     """
     from joblib import Parallel, delayed
 
@@ -117,6 +126,7 @@ def run_spec(spec, data: pd.DataFrame, *, n_jobs=None, verbose: int = 1, on_epoc
     dtype = spec.network.dtype
 
     progress = Progress(len(splits) * epochs, verbose=verbose, desc=spec.name)
+    store = None if checkpoint is None else RunCheckpoint(checkpoint, spec, data, epochs)
 
     def one_fold(fold, train_rows, val_rows):
         fold_pipe = pipeline.fit_stateful(table.iloc[train_rows])
@@ -124,9 +134,15 @@ def run_spec(spec, data: pd.DataFrame, *, n_jobs=None, verbose: int = 1, on_epoc
         x_va, y_va, _ = fold_pipe.to_arrays(fold_pipe.transform_stateful(table.iloc[val_rows]), dtype)
         net = spec.build_network(x_tr.shape[1], y_tr.shape[1], seed=fold_seed(training.seed, fold),
                                  backend=backend, n_threads=threads)
-        result = train_fold(net, fold, x_tr, y_tr, x_va, y_va, epochs=epochs, batch_size=training.batch_size,
-                            validate_every_epoch=training.validation == "every_epoch",
-                            on_epoch_end=on_epoch_end, progress=progress, on_divergence=on_divergence)
+        result = None if store is None else store.finished_fold(fold, net, x_va, y_va)
+        if result is None:
+            result = train_fold(net, fold, x_tr, y_tr, x_va, y_va, epochs=epochs, batch_size=training.batch_size,
+                                validate_every_epoch=training.validation == "every_epoch",
+                                on_epoch_end=on_epoch_end, progress=progress, on_divergence=on_divergence,
+                                checkpoint=None if store is None else store.fold_dir(fold),
+                                checkpoint_every=checkpoint_every)
+            if store is not None:
+                store.save_fold(result, net)
         preds = fold_pipe.inverse_outputs(result.predictions, index=table.index[val_rows])
         return result, preds, net, fold_pipe
 

@@ -75,16 +75,19 @@ class RunResult:
         return out
 
 
-def _plan_jobs(n_folds: int, n_jobs) -> tuple[int, int]:
-    """(folds at once, engine threads per fold) with folds × threads <= cores."""
+def _plan_jobs(n_folds: int, n_jobs, n_threads=None) -> tuple[int, int]:
+    """(folds at once, engine threads per fold) with folds × threads <= cores
+    (unless ``n_threads`` sets the threads per fold)."""
     cores = _all_cores()
     jobs = min(n_folds, cores) if n_jobs is None else min(n_folds, resolve_threads(n_jobs, "n_jobs"))
-    return jobs, max(1, cores // jobs)
+    threads = max(1, cores // jobs) if n_threads is None else resolve_threads(n_threads)
+    return jobs, threads
 
 
 def run_spec(spec, data: pd.DataFrame, *, n_jobs=None, verbose: int = 1, on_epoch_end=None,
              backend: str = "native", cache_dir=None, data_path=None, epochs: int | None = None,
-             on_divergence: str = "raise", checkpoint=None, checkpoint_every: int = 10) -> RunResult:
+             on_divergence: str = "raise", checkpoint=None, checkpoint_every: int = 10,
+             n_threads=None) -> RunResult:
     """Train ``spec`` on the table ``data`` with its trainer (k-fold or split).
 
     Parameters
@@ -94,6 +97,8 @@ def run_spec(spec, data: pd.DataFrame, *, n_jobs=None, verbose: int = 1, on_epoc
         The raw table (columns as in the dataset spec).
     n_jobs : int, optional
         Folds trained at once (threads); default: as many as cores.
+    n_threads : int, optional
+        Engine threads of each fold; default ``cores // n_jobs``.
     verbose : int
         0 silent; 1 a progress bar (folds × epochs) when stderr is a terminal.
     on_epoch_end : callable, optional
@@ -122,7 +127,7 @@ def run_spec(spec, data: pd.DataFrame, *, n_jobs=None, verbose: int = 1, on_epoc
     pipeline = Pipeline(spec.dataset, cache_dir=cache_dir)
     table = pipeline.prepare(data)
     splits = make_splitter(training.trainer).splits(len(table), training.seed)
-    jobs, threads = _plan_jobs(len(splits), n_jobs)
+    jobs, threads = _plan_jobs(len(splits), n_jobs, n_threads)
     dtype = spec.network.dtype
 
     progress = Progress(len(splits) * epochs, verbose=verbose, desc=spec.name)

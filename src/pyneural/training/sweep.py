@@ -80,7 +80,8 @@ def _run_one(spec_json: str, data: pd.DataFrame, n_jobs, epochs) -> dict:
     from .runner import run_spec
 
     spec = ModelSpec.from_json_str(spec_json)
-    result = run_spec(spec, data, n_jobs=n_jobs, verbose=0, epochs=epochs)
+    # Parallelism is across combinations: each fold trains on one engine thread.
+    result = run_spec(spec, data, n_jobs=n_jobs, verbose=0, epochs=epochs, n_threads=1)
     ev = result.evaluation
     row = {"r2_mean": ev.r2_mean, "r2_best": ev.r2_best, "best_fold": ev.best_fold, "seconds": ev.seconds,
            "fold_r2": json.dumps([None if r is None or not math.isfinite(r) else r for r in ev.fold_r2])}
@@ -105,8 +106,8 @@ def sweep(spec, grid: Mapping, data: pd.DataFrame, *, n_jobs=None, folds_n_jobs:
         Combinations trained at once by the active joblib backend (threads unless
         ``joblib.parallel_config`` says otherwise); default: all workers (-1).
     folds_n_jobs : int, optional
-        Folds trained at once inside each combination (1 keeps the total thread
-        count at ``n_jobs``).
+        Folds trained at once inside each combination; each fold uses one engine
+        thread, so at most ``n_jobs × folds_n_jobs`` threads run.
     epochs : int, optional
         Overrides every combination's epoch count (quick sweeps).
 

@@ -32,16 +32,6 @@ void dense_forward(const T* x, index_t ldx, index_t rows, const LayerConfig& lay
   if (!fuse) softmax_rows(rows, layer.units, out, layer.units);
 }
 
-// db = Σ_rows dZ, each column summed in row order.
-template <typename T>
-void column_sums(index_t rows, index_t cols, const T* d, T* out) {
-  std::fill(out, out + cols, T(0));
-  for (index_t r = 0; r < rows; ++r) {
-    const T* dr = d + r * cols;
-    for (index_t j = 0; j < cols; ++j) out[j] += dr[j];
-  }
-}
-
 }  // namespace
 
 template <typename T>
@@ -75,6 +65,7 @@ EpochResult Engine<T>::train_epoch(const T* x, index_t ldx, const T* y, index_t 
     require(perm[i] >= 0 && perm[i] < rows, "perm: index out of range");
   if (n == 0) return {0.0, step};
   FlushDenormalsGuard ftz;
+  const ElementwiseKernels<T>& kernels = elementwise_kernels<T>();
 
   const size_t L = layers_.size();
   const index_t outs = outputs();
@@ -143,21 +134,25 @@ EpochResult Engine<T>::train_epoch(const T* x, index_t ldx, const T* y, index_t 
     for (size_t li = L; li-- > 0;) {
       const LayerConfig& cfg = layers_[li];
       const LayerParams<T>& p = params[li];
-      if (!(li + 1 == L && fused))
-        activation_backward_inplace(cfg.activation, bs, cfg.units, acts[li].data(), cfg.units,
-                                    g_cur.data(), cfg.units);
+      if (!(li + 1 == L && fused)) {
+        if (cfg.activation == Activation::Softmax)
+          activation_backward_inplace(cfg.activation, bs, cfg.units, acts[li].data(), cfg.units,
+                                      g_cur.data(), cfg.units);
+        else
+          kernels.activation_backward(int(cfg.activation), bs * cfg.units, acts[li].data(), g_cur.data());
+      }
       gemm<T>(true, false, cfg.inputs, cfg.units, bs, T(1), layer_in[li], cfg.inputs,
               g_cur.data(), cfg.units, T(0), dw.data(), cfg.units, n_threads);
-      column_sums(bs, cfg.units, g_cur.data(), db.data());
+      kernels.column_sums(bs, cfg.units, g_cur.data(), db.data());
       if (li > 0) {
         gemm<T>(false, true, bs, cfg.inputs, cfg.units, T(1), g_cur.data(), cfg.units,
                 p.weights, cfg.units, T(0), g_next.data(), cfg.inputs, n_threads);
         if (cfg.dropout > 0)
           for (index_t i = 0; i < bs * cfg.inputs; ++i) g_next[i] *= masks[li][i];
       }
-      optimizer_update(cfg.optimizer, cfg.inputs * cfg.units, p.weights, dw.data(),
-                       p.weight_state, lr[li], t);
-      optimizer_update(cfg.optimizer, cfg.units, p.biases, db.data(), p.bias_state, lr[li], t);
+      optimizer_update(kernels, cfg.optimizer, cfg.inputs * cfg.units, p.weights, dw.data(), p.weight_state,
+                       lr[li], t);
+      optimizer_update(kernels, cfg.optimizer, cfg.units, p.biases, db.data(), p.bias_state, lr[li], t);
       std::swap(g_cur, g_next);
     }
   }

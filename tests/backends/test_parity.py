@@ -112,3 +112,19 @@ def test_dropout_is_inverted_and_identity_at_inference(rng):
     kept = np.count_nonzero(mask)
     assert set(np.unique(mask)) == {0.0, 2.0}
     assert 150 < kept < 250
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_parity_for_every_cpu_kernel(dtype, rng):
+    """Every compiled instruction set (GEMM and element-wise kernels) trains like the oracle."""
+    from pyneural import _core
+
+    active = _core.cpu_kernel()
+    layers = [pn.Dense(19, "relu"), pn.Dense(7, "tanh", dropout=0.2), pn.Dense(3, "sigmoid")]
+    try:
+        for isa in _core.available_cpu_kernels():
+            _core.set_cpu_kernel(isa)
+            for opt in ("adam", "momentum", "sgd"):
+                _assert_same(_train_both(layers, "mse", opt, dtype, True, rng, n=53, inputs=11), dtype)
+    finally:
+        _core.set_cpu_kernel(active)

@@ -1,7 +1,7 @@
 // Element-wise activations and their backward passes on row-major blocks.
 //
 // Backward passes are written in terms of the activation's *output* A, which is
-// all the engine keeps: relu' = [A > 0] (so relu'(0) = 0), tanh' = 1 - A^2,
+// all the engine keeps (element-wise ones live in kernels/elementwise_impl.inc): relu' = [A > 0] (so relu'(0) = 0), tanh' = 1 - A^2,
 // sigmoid' = A (1 - A), softmax: dZ = A ⊙ (dA - rowsum(dA ⊙ A)).
 #pragma once
 
@@ -75,42 +75,16 @@ void activate_inplace(Activation act, index_t rows, index_t cols, T* a, index_t 
   }
 }
 
-// d = d ⊙ act'(·), given the activation output a (same shape), in place.
+// Softmax backward in place: d = a ⊙ (d - rowsum(d ⊙ a)). (ReLU, tanh and sigmoid
+// are element-wise: see kernels/elementwise_impl.inc.)
 template <typename T>
-void activation_backward_inplace(Activation act, index_t rows, index_t cols, const T* a,
-                                 index_t lda, T* d, index_t ldd) {
-  switch (act) {
-    case Activation::Linear: return;
-    case Activation::ReLU:
-      for (index_t r = 0; r < rows; ++r) {
-        const T* ar = a + r * lda;
-        T* dr = d + r * ldd;
-        for (index_t j = 0; j < cols; ++j) dr[j] = ar[j] > T(0) ? dr[j] : T(0);
-      }
-      return;
-    case Activation::Tanh:
-      for (index_t r = 0; r < rows; ++r) {
-        const T* ar = a + r * lda;
-        T* dr = d + r * ldd;
-        for (index_t j = 0; j < cols; ++j) dr[j] *= T(1) - ar[j] * ar[j];
-      }
-      return;
-    case Activation::Sigmoid:
-      for (index_t r = 0; r < rows; ++r) {
-        const T* ar = a + r * lda;
-        T* dr = d + r * ldd;
-        for (index_t j = 0; j < cols; ++j) dr[j] *= ar[j] * (T(1) - ar[j]);
-      }
-      return;
-    case Activation::Softmax:
-      for (index_t r = 0; r < rows; ++r) {
-        const T* ar = a + r * lda;
-        T* dr = d + r * ldd;
-        T dot = 0;
-        for (index_t j = 0; j < cols; ++j) dot += dr[j] * ar[j];
-        for (index_t j = 0; j < cols; ++j) dr[j] = ar[j] * (dr[j] - dot);
-      }
-      return;
+void softmax_backward_inplace(index_t rows, index_t cols, const T* a, index_t lda, T* d, index_t ldd) {
+  for (index_t r = 0; r < rows; ++r) {
+    const T* ar = a + r * lda;
+    T* dr = d + r * ldd;
+    T dot = 0;
+    for (index_t j = 0; j < cols; ++j) dot += dr[j] * ar[j];
+    for (index_t j = 0; j < cols; ++j) dr[j] = ar[j] * (dr[j] - dot);
   }
 }
 

@@ -136,8 +136,7 @@ EpochResult Engine<T>::train_epoch(const T* x, index_t ldx, const T* y, index_t 
       const LayerParams<T>& p = params[li];
       if (!(li + 1 == L && fused)) {
         if (cfg.activation == Activation::Softmax)
-          activation_backward_inplace(cfg.activation, bs, cfg.units, acts[li].data(), cfg.units,
-                                      g_cur.data(), cfg.units);
+          softmax_backward_inplace(bs, cfg.units, acts[li].data(), cfg.units, g_cur.data(), cfg.units);
         else
           kernels.activation_backward(int(cfg.activation), bs * cfg.units, acts[li].data(), g_cur.data());
       }

@@ -1,8 +1,8 @@
 // Element-wise activations and their backward passes on row-major blocks.
 //
-// Backward passes are written in terms of the activation's *output* A, which is
-// all the engine keeps (element-wise ones live in kernels/elementwise_impl.inc): relu' = [A > 0] (so relu'(0) = 0), tanh' = 1 - A^2,
-// sigmoid' = A (1 - A), softmax: dZ = A ⊙ (dA - rowsum(dA ⊙ A)).
+// Backward passes use the activation's *output* A, which is all the engine keeps:
+// relu' = [A > 0] (so relu'(0) = 0), tanh' = 1 - A^2, sigmoid' = A (1 - A) (those
+// three are in kernels/elementwise_impl.inc); softmax: dZ = A ⊙ (dA - rowsum(dA ⊙ A)).
 #pragma once
 
 #include <algorithm>

@@ -130,8 +130,11 @@ def sweep(spec, grid: Mapping, data: pd.DataFrame, *, n_jobs=None, folds_n_jobs:
         Combinations trained at once by the active joblib backend (threads unless
         ``joblib.parallel_config`` says otherwise); default: all workers (-1).
     folds_n_jobs : int, optional
-        Folds trained at once inside each combination (1 keeps the total thread
-        count at ``n_jobs``).
+        Folds trained at once inside each combination (default 1; None: as many
+        as cores). Each fold gets ``cores // folds_n_jobs`` engine threads, where
+        ``cores`` counts the cores of the machine running the combination
+        (``OMP_NUM_THREADS`` does not change it), so ``n_jobs`` combinations at
+        once on one machine use up to ``n_jobs * cores`` engine threads.
     epochs : int, optional
         Overrides every combination's epoch count (quick sweeps).
 

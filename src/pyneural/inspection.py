@@ -33,16 +33,30 @@ _SCORERS = {
 class PermutationImportance:
     """Result of :func:`permutation_importance` (dict-like, as scikit-learn's Bunch).
 
+    ``result["importances_mean"]`` and ``result.importances_mean`` are the same.
+
+    Parameters
+    ----------
+    importances : ndarray, shape (n_features, n_repeats)
+        Baseline score minus the score with the feature's column shuffled.
+    baseline_score : float
+        Score of the model on the unshuffled data.
+    feature_names : list of str
+        One name per column of ``X``.
+
     Attributes
     ----------
     importances : ndarray, shape (n_features, n_repeats)
         Baseline score minus the score with the feature's column shuffled.
     importances_mean, importances_std : ndarray, shape (n_features,)
+        Mean and standard deviation over the repeats.
     relative : ndarray, shape (n_features,)
         ``100 · importances_mean / Σ importances_mean`` (the report's percentages;
         zeros when the sum is not positive).
     baseline_score : float
+        Score of the model on the unshuffled data.
     feature_names : list of str
+        One name per column of ``X``.
     """
 
     importances: np.ndarray
@@ -51,14 +65,17 @@ class PermutationImportance:
 
     @property
     def importances_mean(self) -> np.ndarray:
+        """Mean importance of each feature over the repeats, shape (n_features,)."""
         return self.importances.mean(axis=1)
 
     @property
     def importances_std(self) -> np.ndarray:
+        """Standard deviation of each feature's importance over the repeats, shape (n_features,)."""
         return self.importances.std(axis=1)
 
     @property
     def relative(self) -> np.ndarray:
+        """``100 · importances_mean / Σ importances_mean``: percent of the summed drop, shape (n_features,)."""
         total = self.importances_mean.sum()
         return 100.0 * self.importances_mean / total if total > 0 else np.zeros(len(self.importances))
 
@@ -66,10 +83,19 @@ class PermutationImportance:
         return getattr(self, key)
 
     def keys(self):
+        """The field names, as a scikit-learn ``Bunch`` has them (plus ``relative``)."""
         return ["importances", "importances_mean", "importances_std", "relative", "baseline_score", "feature_names"]
 
     def to_frame(self):
-        """A DataFrame sorted by importance: feature, mean, std, relative_percent."""
+        """The result as a table, most important feature first.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``feature``, ``mean``, ``std`` and ``relative_percent``, one
+            row per feature, sorted by ``mean`` (descending); this is the
+            ``importance.csv`` that ``pyneural importance`` writes.
+        """
         import pandas as pd
 
         df = pd.DataFrame({"feature": self.feature_names, "mean": self.importances_mean,
@@ -95,8 +121,9 @@ def permutation_importance(model, X, y, *, n_repeats: int = 10, scoring="r2", ra
         A trained :class:`~pyneural.Network` (or a scikit-learn-style estimator).
     X : array-like, shape (n, features)
         Inputs as the model sees them (for a run: the preprocessed inputs, see
-        :func:`pyneural.runs.importance_for_run`).
+        :func:`pyneural.analysis.importance_for_run`).
     y : array-like, shape (n,) or (n, outputs)
+        True targets, in the units the model predicts.
     n_repeats : int
         Shuffles per feature.
     scoring : str or callable
@@ -112,6 +139,22 @@ def permutation_importance(model, X, y, *, n_repeats: int = 10, scoring="r2", ra
     Returns
     -------
     PermutationImportance
+        ``importances`` (n_features, n_repeats), their mean and standard
+        deviation, the relative percentages and the baseline score.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pyneural as pn
+    >>> from pyneural.inspection import permutation_importance
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.uniform(-1, 1, (500, 3)).astype("float32")
+    >>> y = 3 * X[:, 0] + 0.1 * X[:, 2]                    # column 1 does not matter
+    >>> net = pn.Network([pn.Dense(16, "relu"), pn.Dense(1)], inputs=3, seed=0)
+    >>> _ = net.fit(X, y, epochs=30, verbose=0)
+    >>> result = permutation_importance(net, X, y, n_repeats=5, random_state=0)
+    >>> int(result.importances_mean.argmax())
+    0
     """
     from joblib import Parallel, delayed
 

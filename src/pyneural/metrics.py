@@ -4,26 +4,29 @@ The regression metrics are multi-output aware. Each takes ``y_true`` and ``y_pre
 ``multioutput``: ``"uniform_average"`` (default), ``"raw_values"`` (one value per
 output) or an array of weights, as in ``sklearn.metrics``.
 
-=================================  ====================================================
-r2_score                           1 - Σ(y - ŷ)² / Σ(y - ȳ)²   (constant y: 1 if exact, else 0)
-mean_squared_error                 mean (y - ŷ)²
-root_mean_squared_error            sqrt(mean (y - ŷ)²)   per output
-mean_absolute_error                mean |y - ŷ|
-mean_absolute_percentage_error     mean |y - ŷ| / max(|y|, ε),  ε = machine epsilon (a fraction)
-=================================  ====================================================
+====================================  ====================================================
+``r2_score``                          ``1 - Σ(y - ŷ)² / Σ(y - ȳ)²`` (constant y: 1 if exact,
+                                      else 0)
+``mean_squared_error``                ``mean (y - ŷ)²``
+``root_mean_squared_error``           ``sqrt(mean (y - ŷ)²)`` per output
+``mean_absolute_error``               ``mean |y - ŷ|``
+``mean_absolute_percentage_error``    ``mean |y - ŷ| / max(|y|, ε)``, ε = machine epsilon
+                                      (a fraction)
+====================================  ====================================================
 
 Classification metrics, also with scikit-learn's definitions (labels of any type,
 binary, multiclass, and multilabel indicator matrices):
 
-=================================  ====================================================
-accuracy_score                     fraction of rows predicted exactly (all labels of a
-                                   multilabel row must match: subset accuracy)
-log_loss                           mean -Σ_k [y = k] log p_k,  p clipped to [ε, 1-ε],
-                                   ε = machine epsilon of the probabilities' dtype
-accuracy_from_outputs              accuracy of a network's raw outputs against its
-                                   encoded targets (0.5 threshold for bce, argmax for
-                                   cross-entropy), as ``Network.evaluate`` reports it
-=================================  ====================================================
+====================================  ====================================================
+``accuracy_score``                    fraction of rows predicted exactly (all labels of a
+                                      multilabel row must match: subset accuracy)
+``log_loss``                          ``mean -Σ_k [y = k] log p_k``, p clipped to
+                                      ``[ε, 1-ε]``, ε = machine epsilon of the
+                                      probabilities' dtype
+``accuracy_from_outputs``             accuracy of a network's raw outputs against its
+                                      encoded targets (0.5 threshold for bce, argmax for
+                                      cross-entropy), as ``Network.evaluate`` reports it
+====================================  ====================================================
 """
 
 from __future__ import annotations
@@ -80,7 +83,38 @@ def _aggregate(values: np.ndarray, multioutput):
 
 
 def r2_score(y_true, y_pred, multioutput="uniform_average"):
-    """Coefficient of determination (scikit-learn's ``force_finite=True`` convention)."""
+    """Coefficient of determination R², as ``sklearn.metrics.r2_score``.
+
+    ``R² = 1 - Σ(y - ŷ)² / Σ(y - ȳ)²`` per output. An output whose true values are
+    constant scores 1 when predicted exactly and 0 otherwise (scikit-learn's
+    ``force_finite=True`` convention), never NaN or -inf.
+
+    Parameters
+    ----------
+    y_true : array-like, shape (n,) or (n, outputs)
+        True values.
+    y_pred : array-like, shape (n,) or (n, outputs)
+        Predicted values, the same shape as ``y_true``.
+    multioutput : {"uniform_average", "raw_values"} or array-like, shape (outputs,)
+        How the per-output values are combined: their mean (default), each one
+        (an array of shape (outputs,)), or their average with these weights.
+
+    Returns
+    -------
+    float or ndarray, shape (outputs,)
+        An ndarray only with ``multioutput="raw_values"``.
+
+    Raises
+    ------
+    pyneural.errors.InvalidValueError
+        For shapes that differ, fewer than two samples, or NaN/infinite values.
+
+    Examples
+    --------
+    >>> from pyneural.metrics import r2_score
+    >>> r2_score([1.0, 2.0, 3.0], [1.0, 2.0, 4.0])
+    0.5
+    """
     t, p = _check(y_true, y_pred)
     if t.shape[0] < 2:
         raise InvalidValueError("y_true: R² needs at least two samples")
@@ -92,23 +126,102 @@ def r2_score(y_true, y_pred, multioutput="uniform_average"):
 
 
 def mean_squared_error(y_true, y_pred, multioutput="uniform_average"):
+    """Mean squared error ``mean (y - ŷ)²`` of each output, as scikit-learn's.
+
+    Parameters
+    ----------
+    y_true : array-like, shape (n,) or (n, outputs)
+        True values.
+    y_pred : array-like, shape (n,) or (n, outputs)
+        Predicted values, the same shape as ``y_true``.
+    multioutput : {"uniform_average", "raw_values"} or array-like, shape (outputs,)
+        How the per-output values are combined: their mean (default), each one
+        (an array of shape (outputs,)), or their average with these weights.
+
+    Returns
+    -------
+    float or ndarray, shape (outputs,)
+        An ndarray only with ``multioutput="raw_values"``.
+
+    Examples
+    --------
+    >>> from pyneural.metrics import mean_squared_error
+    >>> mean_squared_error([1.0, 2.0, 3.0], [1.0, 2.0, 5.0])
+    1.3333333333333333
+    """
     t, p = _check(y_true, y_pred)
     return _aggregate(((t - p) ** 2).mean(axis=0), multioutput)
 
 
 def root_mean_squared_error(y_true, y_pred, multioutput="uniform_average"):
-    """Square root of the MSE of each output, then aggregated (scikit-learn's order)."""
+    """Root mean squared error ``sqrt(mean (y - ŷ)²)`` of each output, as scikit-learn's.
+
+    The square root is taken per output, then the outputs are combined
+    (scikit-learn's order), so it differs from ``sqrt(mean_squared_error(...))``
+    for several outputs.
+
+    Parameters
+    ----------
+    y_true : array-like, shape (n,) or (n, outputs)
+        True values.
+    y_pred : array-like, shape (n,) or (n, outputs)
+        Predicted values, the same shape as ``y_true``.
+    multioutput : {"uniform_average", "raw_values"} or array-like, shape (outputs,)
+        How the per-output values are combined: their mean (default), each one
+        (an array of shape (outputs,)), or their average with these weights.
+
+    Returns
+    -------
+    float or ndarray, shape (outputs,)
+        An ndarray only with ``multioutput="raw_values"``.
+    """
     t, p = _check(y_true, y_pred)
     return _aggregate(np.sqrt(((t - p) ** 2).mean(axis=0)), multioutput)
 
 
 def mean_absolute_error(y_true, y_pred, multioutput="uniform_average"):
+    """Mean absolute error ``mean |y - ŷ|`` of each output, as scikit-learn's.
+
+    Parameters
+    ----------
+    y_true : array-like, shape (n,) or (n, outputs)
+        True values.
+    y_pred : array-like, shape (n,) or (n, outputs)
+        Predicted values, the same shape as ``y_true``.
+    multioutput : {"uniform_average", "raw_values"} or array-like, shape (outputs,)
+        How the per-output values are combined: their mean (default), each one
+        (an array of shape (outputs,)), or their average with these weights.
+
+    Returns
+    -------
+    float or ndarray, shape (outputs,)
+        An ndarray only with ``multioutput="raw_values"``.
+    """
     t, p = _check(y_true, y_pred)
     return _aggregate(np.abs(t - p).mean(axis=0), multioutput)
 
 
 def mean_absolute_percentage_error(y_true, y_pred, multioutput="uniform_average"):
-    """A fraction (0.1 = 10 %), not a percentage, as in scikit-learn."""
+    """Mean absolute percentage error ``mean |y - ŷ| / max(|y|, ε)``, as scikit-learn's.
+
+    The result is a fraction (0.1 means 10 %), not a percentage; ``ε`` is the
+    float64 machine epsilon, so a zero true value gives a huge but finite term.
+
+    Parameters
+    ----------
+    y_true : array-like, shape (n,) or (n, outputs)
+        True values.
+    y_pred : array-like, shape (n,) or (n, outputs)
+        Predicted values, the same shape as ``y_true``.
+    multioutput : {"uniform_average", "raw_values"} or array-like, shape (outputs,)
+        How the per-output values are combined: their mean (default), each one
+        (an array of shape (outputs,)), or their average with these weights.
+
+    Returns
+    -------
+    float or ndarray, shape (outputs,)
+        An ndarray only with ``multioutput="raw_values"``.
+    """
     t, p = _check(y_true, y_pred)
     eps = np.finfo(np.float64).eps
     return _aggregate((np.abs(t - p) / np.maximum(np.abs(t), eps)).mean(axis=0), multioutput)
@@ -173,7 +286,9 @@ def accuracy_score(y_true, y_pred, *, normalize: bool = True, sample_weight=None
         indicator matrix, for which a row counts as correct only when all its
         labels are (subset accuracy), as in ``sklearn.metrics.accuracy_score``.
     normalize : bool
+        True: the (weighted) fraction of correct rows; False: their (weighted) count.
     sample_weight : array-like, shape (n,), optional
+        Non-negative weight of each row; by default every row weighs 1.
 
     Returns
     -------
@@ -205,7 +320,9 @@ def log_loss(y_true, y_proba, *, normalize: bool = True, sample_weight=None, lab
         Probabilities, columns in sorted label order (``predict_proba``); a 1-D
         array is the probability of the larger of two labels.
     normalize : bool
+        True: the (weighted) mean loss per row; False: the (weighted) sum.
     sample_weight : array-like, shape (n,), optional
+        Non-negative weight of each row; by default every row weighs 1.
     labels : array-like, optional
         All the labels, when ``y_true`` does not contain every one of them.
 

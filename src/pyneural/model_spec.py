@@ -82,6 +82,27 @@ def _optimizer(value, path: str):
 
 @dataclass
 class LayerSpec:
+    """One entry of ``network.layers``: a dense layer, possibly repeated.
+
+    Parameters
+    ----------
+    units : int or str
+        A positive integer, or an expression resolved when the input count is
+        known: ``"inputs"``, ``"inputs+N"``, ``"inputs-N"``, ``"inputs*N"`` or
+        ``"outputs"`` (the dataset's output count; the default).
+    activation : str
+        ``linear`` (default), ``relu``, ``tanh``, ``sigmoid`` or ``softmax``.
+    weights_init, biases_init : str
+        Initializer names (defaults ``glorot_uniform`` and ``zeros``).
+    dropout : float or None
+        Inverted-dropout rate in [0, 1) on the layer's input, or None.
+    optimizer : dict or None
+        An optimizer object (``{"name": ..., ...}``) overriding the network's for
+        this layer, or None.
+    repeat : int
+        How many identical layers this entry stands for (default 1).
+    """
+
     units: object = "outputs"
     activation: str = "linear"
     weights_init: str = "glorot_uniform"
@@ -94,6 +115,7 @@ class LayerSpec:
 
     @classmethod
     def from_dict(cls, d, path: str) -> "LayerSpec":
+        """Validate the JSON object ``d`` found at ``path``; errors are ``SpecError`` naming it."""
         d = _object(d, path, cls.KEYS)
         if "units" not in d:
             raise SpecError(f"{path}.units", "missing (every layer needs its units)")
@@ -115,11 +137,30 @@ class LayerSpec:
         return spec
 
     def to_dict(self) -> dict:
+        """Every key, defaults included (the canonical JSON form)."""
         return {"units": self.units, "activation": self.activation, "weights_init": self.weights_init,
                 "biases_init": self.biases_init, "dropout": self.dropout, "optimizer": self.optimizer,
                 "repeat": self.repeat}
 
     def resolve_units(self, inputs: int, outputs: int, path: str) -> int:
+        """The unit count for ``inputs`` input and ``outputs`` output columns.
+
+        Parameters
+        ----------
+        inputs, outputs : int
+            Column counts of the model's ``X`` and ``y``.
+        path : str
+            JSON path of this layer, for the error message.
+
+        Returns
+        -------
+        int
+
+        Raises
+        ------
+        pyneural.errors.SpecError
+            When the expression gives fewer than one unit (``"inputs-40"`` for 34 inputs).
+        """
         if isinstance(self.units, int):
             return self.units
         if self.units == "outputs":
@@ -134,6 +175,20 @@ class LayerSpec:
 
 @dataclass
 class NetworkSpec:
+    """The ``network`` object of a model spec.
+
+    Parameters
+    ----------
+    layers : list of LayerSpec
+        First to last; the last must resolve to one unit per output.
+    optimizer : dict
+        The network's optimizer object, e.g. ``{"name": "adam", "learning_rate":
+        0.001}`` (default: Adam with its defaults), stored with every
+        hyperparameter filled in.
+    dtype : {"float32", "float64"}
+        Precision of the network (default ``"float32"``).
+    """
+
     layers: list = field(default_factory=list)
     optimizer: dict = field(default_factory=lambda: optimizer_to_config(get_optimizer("adam")))
     dtype: str = "float32"
@@ -142,6 +197,7 @@ class NetworkSpec:
 
     @classmethod
     def from_dict(cls, d, path: str = "network") -> "NetworkSpec":
+        """Validate the JSON object ``d`` found at ``path``; errors are ``SpecError`` naming it."""
         d = _object(d, path, cls.KEYS)
         layers = d.get("layers")
         if not isinstance(layers, list) or not layers:
@@ -154,12 +210,32 @@ class NetworkSpec:
         return spec
 
     def to_dict(self) -> dict:
+        """Every key, defaults included (the canonical JSON form)."""
         return {"layers": [layer.to_dict() for layer in self.layers], "optimizer": self.optimizer,
                 "dtype": self.dtype}
 
 
 @dataclass
 class TrainingSpec:
+    """The ``training`` object of a model spec.
+
+    Parameters
+    ----------
+    loss : str
+        ``mse`` (default), ``mae``, ``bce`` or ``cross_entropy``.
+    epochs : int
+        Passes over each fold's training rows (default 100).
+    batch_size : int
+        Rows per update (default 32).
+    seed : int
+        Seeds the fold split, each fold's network and its batches (default 0).
+    trainer : dict
+        ``{"kfolds": k}`` with k >= 2 (default ``{"kfolds": 5}``) or
+        ``{"split": fraction}``, the held-out fraction in (0, 1).
+    validation : {"every_epoch", "last_epoch"}
+        When the validation rows are scored (default ``"every_epoch"``).
+    """
+
     loss: str = "mse"
     epochs: int = 100
     batch_size: int = 32
@@ -171,6 +247,7 @@ class TrainingSpec:
 
     @classmethod
     def from_dict(cls, d, path: str = "training") -> "TrainingSpec":
+        """Validate the JSON object ``d`` found at ``path``; errors are ``SpecError`` naming it."""
         d = _object(d, path, cls.KEYS)
         spec = cls()
         if "loss" in d:
@@ -200,13 +277,42 @@ class TrainingSpec:
         return {"split": float(f)}
 
     def to_dict(self) -> dict:
+        """Every key, defaults included (the canonical JSON form)."""
         return {"loss": self.loss, "epochs": self.epochs, "batch_size": self.batch_size, "seed": self.seed,
                 "trainer": dict(self.trainer), "validation": self.validation}
 
 
 @dataclass
 class ModelSpec:
-    """A dataset spec, a network spec and training settings (see the module doc)."""
+    """A whole training run in one object: dataset, network and training settings.
+
+    Usually read from JSON with :meth:`from_json`; every field is described in
+    the module docstring and in the documentation's spec reference.
+
+    Parameters
+    ----------
+    dataset : DatasetSpec
+        The table's columns, their roles and transforms.
+    network : NetworkSpec
+        Layers, optimizer and dtype.
+    training : TrainingSpec, optional
+        Loss, epochs, batch size, seed, trainer and validation schedule.
+    name : str
+        Names the run (default ``"model"``).
+
+    Examples
+    --------
+    >>> import pyneural as pn
+    >>> spec = pn.ModelSpec.from_dict({
+    ...     "name": "toy",
+    ...     "dataset": {"features": {"x": {}, "y": {"role": "output"}}},
+    ...     "network": {"layers": [{"units": 8, "activation": "relu"}, {"units": "outputs"}]},
+    ...     "training": {"epochs": 5, "trainer": {"split": 0.2}}})
+    >>> spec.build_network(inputs=1).summary().splitlines()[-1]
+    '  total parameters: 25'
+    >>> pn.ModelSpec.from_json_str(spec.to_json()) == spec
+    True
+    """
 
     dataset: DatasetSpec
     network: NetworkSpec
@@ -217,6 +323,24 @@ class ModelSpec:
 
     @classmethod
     def from_dict(cls, d) -> "ModelSpec":
+        """Build and validate a spec from parsed JSON.
+
+        Parameters
+        ----------
+        d : dict
+            The top-level object: ``name`` (optional), ``dataset``, ``network``,
+            ``training`` (optional).
+
+        Returns
+        -------
+        ModelSpec
+
+        Raises
+        ------
+        pyneural.errors.SpecError
+            Naming the JSON path of the first problem, e.g.
+            ``training.batch_size: expected an integer >= 1, got 0``.
+        """
         if not isinstance(d, dict):
             raise SpecError("spec", f"expected an object, got {_got(d)}")
         for key in list(getattr(d, "duplicates", ())) + [k for k in d if k not in cls.KEYS]:
@@ -236,12 +360,30 @@ class ModelSpec:
                    TrainingSpec.from_dict(d.get("training", {}), "training"), name)
 
     def to_dict(self) -> dict:
+        """The canonical plain-data form (every network and training key written out)."""
         return {"name": self.name, "dataset": self.dataset.to_dict(), "network": self.network.to_dict(),
                 "training": self.training.to_dict()}
 
     @classmethod
     def from_json(cls, path) -> "ModelSpec":
-        """Read and validate a spec file; every problem is a ``SpecError`` naming its JSON path."""
+        """Read and validate a spec file.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            A UTF-8 JSON file.
+
+        Returns
+        -------
+        ModelSpec
+
+        Raises
+        ------
+        pyneural.errors.SpecError
+            For a missing or unreadable file, invalid JSON, a key given twice, an
+            unknown key, a wrong type or value; the message starts with the JSON
+            path (``dataset.features.price.log10: expected true/false, got "yes"``).
+        """
         path = Path(path)
         try:
             text = path.read_text(encoding="utf-8")
@@ -253,6 +395,10 @@ class ModelSpec:
 
     @classmethod
     def from_json_str(cls, text: str, source: str = "spec") -> "ModelSpec":
+        """Parse and validate JSON ``text`` (as :meth:`from_json` does a file).
+
+        ``source`` names the text in the message of a JSON syntax error.
+        """
         try:
             d = json.loads(text, object_pairs_hook=_json_object)
         except json.JSONDecodeError as exc:
@@ -262,7 +408,22 @@ class ModelSpec:
         return cls.from_dict(d)
 
     def to_json(self, path=None, *, indent: int = 2) -> str:
-        """The canonical JSON text; written atomically to ``path`` when given."""
+        """The canonical JSON text, written atomically to ``path`` when given.
+
+        ``ModelSpec.from_json_str(spec.to_json()) == spec`` always holds, and the
+        text is stable (every field written, in a fixed order).
+
+        Parameters
+        ----------
+        path : str or os.PathLike, optional
+            File to write (through a temporary file and a rename).
+        indent : int
+            JSON indentation.
+
+        Returns
+        -------
+        str
+        """
         text = json.dumps(self.to_dict(), indent=indent, allow_nan=False) + "\n"
         if path is not None:
             atomic_write_text(path, text)
@@ -270,10 +431,32 @@ class ModelSpec:
 
     def build_network(self, inputs: int, outputs: int | None = None, *, seed: int | None = None,
                       backend: str = "native", n_threads: int | None = None) -> Network:
-        """The network this spec describes, for ``inputs`` input features.
+        """The network this spec describes, with freshly initialised parameters.
 
-        ``outputs`` defaults to the dataset spec's output count; ``seed`` to the
-        training seed.
+        Parameters
+        ----------
+        inputs : int
+            Input features after the pipeline (``len(pipeline.input_names())``).
+        outputs : int, optional
+            Defaults to the dataset spec's output count.
+        seed : int, optional
+            Defaults to ``training.seed``.
+        backend : {"native", "numpy"}
+            The C++ engine or the NumPy reference.
+        n_threads : int, optional
+            Engine threads (``None``: ``pyneural.get_num_threads()``).
+
+        Returns
+        -------
+        Network
+            With ``repeat`` expanded, unit expressions resolved, the training
+            loss, the network optimizer and per-layer overrides.
+
+        Raises
+        ------
+        pyneural.errors.SpecError
+            When a unit expression gives fewer than one unit or the last layer
+            does not have one unit per output.
         """
         if outputs is None:
             outputs = len(self.dataset.output_names())

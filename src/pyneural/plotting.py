@@ -50,7 +50,21 @@ def _curves(evaluation, key):
 
 
 def plot_loss(evaluation):
-    """Training and validation loss over epochs: mean across folds and the min–max band (log scale)."""
+    """Training and validation loss over epochs: mean across folds and the min–max band.
+
+    The loss axis is logarithmic and in model units (after the pipeline).
+
+    Parameters
+    ----------
+    evaluation : Evaluation
+        A run's per-epoch records: ``RunResult.evaluation`` (from
+        :func:`pyneural.run_spec`) or the ``evaluation`` of a loaded run folder.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A figure not attached to pyplot; save it with ``fig.savefig(path)``.
+    """
     fig, ax = _figure()
     for key, label, color in (("train_loss", "training", "tab:blue"), ("val_loss", "validation", "tab:red")):
         curves = _curves(evaluation, key)
@@ -73,7 +87,19 @@ def plot_loss(evaluation):
 
 
 def plot_r2(evaluation):
-    """Validation R² of each fold over epochs."""
+    """Validation R² of each fold over epochs (model units), one line per fold.
+
+    Parameters
+    ----------
+    evaluation : Evaluation
+        A run's per-epoch records: ``RunResult.evaluation`` (from
+        :func:`pyneural.run_spec`) or the ``evaluation`` of a loaded run folder.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A figure not attached to pyplot; save it with ``fig.savefig(path)``.
+    """
     fig, ax = _figure()
     curves = _curves(evaluation, "r2")
     epochs = np.arange(1, len(curves) + 1)
@@ -103,7 +129,25 @@ def _target(predictions, target):
 
 
 def plot_predicted_vs_true(predictions, target=None, log=None):
-    """Predicted against true values with the y = x line (log axes for positive skewed targets)."""
+    """Predicted against true values, with the y = x line.
+
+    Parameters
+    ----------
+    predictions : DataFrame
+        The original columns plus ``pred_<target>`` in original units
+        (``RunResult.predictions`` or a run's ``predictions.csv``); rows without a
+        prediction are skipped.
+    target : str, optional
+        The predicted column; by default the first ``pred_*`` column's target.
+    log : bool, optional
+        Logarithmic axes; by default they are used when every value is positive
+        and the largest is more than 100 times the smallest (prices).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A figure not attached to pyplot; save it with ``fig.savefig(path)``.
+    """
     target, rows = _target(predictions, target)
     fig, ax = _figure((6, 6))
     t, p = rows[target].to_numpy(float), rows[f"pred_{target}"].to_numpy(float)
@@ -121,7 +165,25 @@ def plot_predicted_vs_true(predictions, target=None, log=None):
 
 
 def plot_feature(predictions, feature, target=None):
-    """Prediction and truth against one input feature (original units)."""
+    """Prediction and truth against one input feature, in original units.
+
+    Parameters
+    ----------
+    predictions : DataFrame
+        The original columns plus ``pred_<target>`` in original units
+        (``RunResult.predictions`` or a run's ``predictions.csv``); rows without a
+        prediction are skipped.
+    feature : str
+        A column of ``predictions`` (``date`` strings are parsed as dates, other
+        text columns are shown as category codes).
+    target : str, optional
+        The predicted column; by default the first ``pred_*`` column's target.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A figure not attached to pyplot; save it with ``fig.savefig(path)``.
+    """
     target, rows = _target(predictions, target)
     if feature not in rows.columns:
         raise InvalidValueError(f"feature: column {feature!r} is not in the predictions")
@@ -141,8 +203,28 @@ def plot_feature(predictions, feature, target=None):
 
 
 def plot_map(predictions, target=None, by="value", lat="lat", long="long"):
-    """Latitude/longitude scatter coloured by the true value (``by="value"``) or by
-    the relative error of the prediction (``by="error"``)."""
+    """Latitude/longitude scatter coloured by the true value or the relative error.
+
+    Parameters
+    ----------
+    predictions : DataFrame
+        The original columns plus ``pred_<target>`` in original units
+        (``RunResult.predictions`` or a run's ``predictions.csv``); rows without a
+        prediction are skipped.
+    target : str, optional
+        The predicted column; by default the first ``pred_*`` column's target.
+    by : {"value", "error"}
+        ``"value"``: colour by the true target (log colour scale when positive);
+        ``"error"``: by ``(predicted - true) / |true|``, the colour range clipped
+        at the 95th percentile of the absolute error.
+    lat, long : str
+        Names of the latitude and longitude columns.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A figure not attached to pyplot; save it with ``fig.savefig(path)``.
+    """
     target, rows = _target(predictions, target)
     for col in (lat, long):
         if col not in rows.columns:
@@ -174,8 +256,22 @@ def plot_map(predictions, target=None, by="value", lat="lat", long="long"):
 def plot_boxplots(before: pd.DataFrame, after: pd.DataFrame, columns=None):
     """Box plots of each feature before (red) and after (blue) the pipeline.
 
-    ``before`` is the raw table, ``after`` the transformed one; each feature gets
-    its own panel because the units differ.
+    Each feature gets its own panel, with one axis per box, because the units differ.
+
+    Parameters
+    ----------
+    before : DataFrame
+        The raw table.
+    after : DataFrame
+        The same rows after the pipeline (``Pipeline.transform`` or
+        ``transform_stateful`` output).
+    columns : list of str, optional
+        Columns to show; by default every numeric column present in both tables.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A figure not attached to pyplot; save it with ``fig.savefig(path)``.
     """
     if columns is None:
         columns = [c for c in after.columns if c in before.columns and pd.api.types.is_numeric_dtype(before[c])
@@ -213,8 +309,18 @@ def plot_boxplots(before: pd.DataFrame, after: pd.DataFrame, columns=None):
 def plot_importance(importance, top=None):
     """Horizontal bars of relative permutation importance (percent), largest on top.
 
-    ``importance`` is a :class:`~pyneural.inspection.PermutationImportance` or a
-    DataFrame with ``feature``, ``relative_percent`` (and optionally ``mean``, ``std``).
+    Parameters
+    ----------
+    importance : PermutationImportance or DataFrame
+        A :class:`~pyneural.inspection.PermutationImportance`, or a table with
+        ``feature`` and ``relative_percent`` columns (a run's ``importance.csv``).
+    top : int, optional
+        Show only the ``top`` most important features; by default all.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A figure not attached to pyplot; save it with ``fig.savefig(path)``.
     """
     frame = importance.to_frame() if hasattr(importance, "to_frame") else pd.DataFrame(importance)
     for col in ("feature", "relative_percent"):

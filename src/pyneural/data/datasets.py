@@ -32,6 +32,11 @@ KC_COLUMNS = {
 def xor(dtype="float32") -> tuple[np.ndarray, np.ndarray]:
     """The xor truth table.
 
+    Parameters
+    ----------
+    dtype : str or numpy dtype
+        Element type of both arrays.
+
     Returns
     -------
     X : ndarray, shape (4, 2)
@@ -85,6 +90,11 @@ def king_county_spec() -> DatasetSpec:
     every feature except ``price`` and ``date``, derived features included;
     min-max normalisation of everything but ``date``. That gives 34 inputs:
     15 raw + month + timestamp, and their 17 squares.
+
+    Returns
+    -------
+    DatasetSpec
+        The ``dataset`` object of ``examples/king_county/spec.json``.
     """
     return (DatasetSpec.from_columns(KC_COLUMNS)
             .set("id", role="id")
@@ -154,6 +164,7 @@ def synthetic_housing(n_rows: int = 21_600, seed: int = 0, *, noise: float = 0.1
     Parameters
     ----------
     n_rows : int
+        Rows (house sales) to generate.
     seed : int
         Seed of ``numpy.random.default_rng``; the same seed gives the same frame.
     noise : float

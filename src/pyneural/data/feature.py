@@ -85,15 +85,18 @@ class Map:
 
     @property
     def selects_all(self) -> bool:
+        """True when the map replaces the value in every row (``"where": "all"``)."""
         return self.equal is _ALL
 
     def to_dict(self) -> dict:
+        """The JSON object: ``{"where": "all" | {"equal": v}, "replace_with": {"value": v} | {"feature": f}}``."""
         where = "all" if self.selects_all else {"equal": self.equal}
         repl = {"feature": self.feature} if self.feature is not None else {"value": self.value}
         return {"where": where, "replace_with": repl}
 
     @classmethod
     def from_dict(cls, d, path: str = "map") -> "Map":
+        """Validate the JSON object ``d`` found at ``path``; ``where`` defaults to ``"all"``."""
         d = _object(d, path, ("where", "replace_with"))
         if "replace_with" not in d:
             raise SpecError(f"{path}.replace_with",
@@ -125,7 +128,39 @@ class Map:
 
 
 class Feature:
-    """Role and per-feature options of one column (see the module docstring)."""
+    """Role and per-feature options of one column.
+
+    Parameters
+    ----------
+    role : {"input", "output", "id", "unused"}
+        ``input`` (default): a model input; ``output``: predicted; ``id``:
+        passed through unchanged and used to join predictions (at most one);
+        ``unused``: not in the model (it may still feed derived features or a map).
+    date_format : str, optional
+        strftime format of a date column, e.g. ``"%Y%m%dT%H%M%S"``; the column's
+        role must be ``"unused"``.
+    add_month : bool
+        Derive ``<name>_month`` (1..12), an input. Needs ``date_format``.
+    add_timestamp : bool
+        Derive ``<name>_timestamp`` (unix seconds), an input. Needs ``date_format``.
+    map : Map or dict, optional
+        Replace values in selected rows (a :class:`Map` or its JSON object).
+    log10 : bool
+        Replace x by log10(x); every value must be positive.
+    squared : bool
+        Derive ``<name>^2`` with this column's role (not allowed on outputs).
+    one_hot : bool
+        Replace the column by ``<name>=<category>`` 0/1 columns, categories sorted.
+    filter_outliers : bool
+        Drop rows outside Tukey's fences ``[Q1 - 1.5 IQR, Q3 + 1.5 IQR]``.
+    normalized : bool
+        Min-max scaling ``(x - min) / (max - min)``, fit on training rows.
+
+    Examples
+    --------
+    >>> Feature(role="output", log10=True)
+    Feature(role='output', log10=True)
+    """
 
     __slots__ = FEATURE_KEYS
 
@@ -139,9 +174,19 @@ class Feature:
                     _path=_path)
 
     def update(self, _path: str = "feature", **options) -> "Feature":
-        """Set options in place, checking each one's type; returns ``self``.
+        """Set options in place, checking each one's type.
 
         All options are checked before any is set, so an error leaves the feature as it was.
+
+        Parameters
+        ----------
+        **options
+            Any of the constructor's parameters.
+
+        Returns
+        -------
+        Feature
+            ``self``.
         """
         checked = {}
         for key, value in options.items():
@@ -169,7 +214,13 @@ class Feature:
         return self
 
     def to_dict(self) -> dict:
-        """The JSON object of this feature; options at their default are omitted."""
+        """The JSON object of this feature.
+
+        Returns
+        -------
+        dict
+            Options at their default are omitted (``{}`` for a plain input).
+        """
         d = {}
         if self.role != "input":
             d["role"] = self.role
@@ -184,6 +235,7 @@ class Feature:
 
     @classmethod
     def from_dict(cls, d, path: str = "feature") -> "Feature":
+        """Validate the JSON object ``d`` found at ``path``; errors are ``SpecError`` naming it."""
         return cls(_path=path, **_object(d, path, FEATURE_KEYS))
 
     def __eq__(self, other):
@@ -223,6 +275,7 @@ class BulkOption:
         self.incl_added_features = _bool(incl_added_features, f"{_path}.incl_added_features")
 
     def to_dict(self) -> dict:
+        """The JSON object; ``only``, ``exclude`` and ``incl_added_features`` only when set."""
         d = {"option": self.option}
         if self.only is not None:
             d["only"] = list(self.only)
@@ -234,6 +287,7 @@ class BulkOption:
 
     @classmethod
     def from_dict(cls, d, path: str = "option") -> "BulkOption":
+        """Validate the JSON object ``d`` found at ``path``; errors are ``SpecError`` naming it."""
         d = _object(d, path, ("option", "only", "exclude", "incl_added_features"))
         if "option" not in d:
             raise SpecError(f"{path}.option", "missing")

@@ -14,12 +14,30 @@ __all__ = ["read_csv"]
 
 
 def read_csv(path, spec=None, **read_csv_kwargs) -> pd.DataFrame:
-    """Read CSV file ``path``; problems are errors naming the file.
+    """Read a CSV file; every problem is an error naming the file.
 
-    With a :class:`~pyneural.data.DatasetSpec`, id, date and one-hot columns are
-    read as the strings in the file (``pandas.read_csv`` would turn the id
-    ``"0123"`` into 123) and the columns the spec names must all be present.
-    ``read_csv_kwargs`` go to ``pandas.read_csv``.
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A UTF-8 CSV file with a header line.
+    spec : DatasetSpec, optional
+        With a spec, id, date and one-hot columns are read as the strings in the
+        file (``pandas.read_csv`` would turn the id ``"0123"`` into 123) and every
+        column the spec names must be present.
+    **read_csv_kwargs
+        Passed to ``pandas.read_csv``.
+
+    Returns
+    -------
+    DataFrame
+
+    Raises
+    ------
+    FileNotFoundError
+        When there is no such file.
+    pyneural.errors.FileFormatError
+        For a file that is not UTF-8, has no header, repeats a column name, lacks
+        a column of the spec, has no rows or cannot be parsed.
     """
     path = Path(path)
     if not path.is_file():

@@ -47,6 +47,8 @@ __all__ = ["Pipeline", "Arrays"]
 class Arrays:
     """Model arrays of a frame; unpacks as ``X, y, ids = arrays``.
 
+    Returned by :meth:`~pyneural.Pipeline.to_arrays`; the parameters are its attributes.
+
     Attributes
     ----------
     X : ndarray, shape (n, inputs)
@@ -141,12 +143,27 @@ class Pipeline:
 
     @property
     def fitted(self) -> bool:
+        """True when every stateful step (fences, categories, min/max) is fitted."""
         steps = self.stateful_steps + ([self.outlier_filter] if self.outlier_filter else [])
         return all(s.fitted for s in steps)
 
     # -- stage 1: stateless ---------------------------------------------------------------
     def transform_stateless(self, df: pd.DataFrame) -> pd.DataFrame:
-        """Dates, map, log10 and squares: stage 1 (cached when ``cache_dir`` was given)."""
+        """Stage 1: month, timestamp, map, log10 and squares.
+
+        Cached on disk when the pipeline has a ``cache_dir``.
+
+        Parameters
+        ----------
+        df : DataFrame
+            The raw table, with every column of the spec.
+
+        Returns
+        -------
+        DataFrame
+            A new frame: transformed columns replaced, derived columns appended,
+            the index kept.
+        """
         _check_frame(df, self.plan)
         key = None
         if self.cache is not None:
@@ -166,6 +183,11 @@ class Pipeline:
 
         Run it once on the whole table before splitting it into folds.
 
+        Parameters
+        ----------
+        df : DataFrame
+            The raw table.
+
         Returns
         -------
         DataFrame
@@ -182,8 +204,19 @@ class Pipeline:
     def fit_stateful(self, rows: pd.DataFrame) -> "Pipeline":
         """A new pipeline whose one-hot categories and min/max are fit on ``rows``.
 
-        ``rows`` are prepared rows (output of :meth:`prepare`), typically a fold's
-        training rows. ``self`` is not modified; the outlier fences are copied from it.
+        ``self`` is not modified; the outlier fences are copied from it, so folds
+        can fit in parallel threads from one prepared pipeline.
+
+        Parameters
+        ----------
+        rows : DataFrame
+            Prepared rows (output of :meth:`prepare`), typically a fold's
+            training rows.
+
+        Returns
+        -------
+        Pipeline
+            The fitted copy.
         """
         if self.outlier_filter is not None and not self.outlier_filter.fitted:
             raise NotFittedError("the outlier fences are not fitted: call prepare() on the whole "
@@ -200,7 +233,17 @@ class Pipeline:
             rows = step.fit(rows).transform(rows)
 
     def transform_stateful(self, rows: pd.DataFrame) -> pd.DataFrame:
-        """One-hot and normalize prepared ``rows`` with the fitted state (stage 3)."""
+        """Stage 3: one-hot encode and normalize prepared rows with the fitted state.
+
+        Parameters
+        ----------
+        rows : DataFrame
+            Prepared rows (output of :meth:`prepare` or :meth:`transform_stateless`).
+
+        Returns
+        -------
+        DataFrame
+        """
         self._check_prepared(rows, "rows")
         for step in self.stateful_steps:
             rows = step.transform(rows)
@@ -218,17 +261,53 @@ class Pipeline:
 
     # -- all stages -----------------------------------------------------------------------
     def fit(self, df: pd.DataFrame) -> "Pipeline":
-        """Fit every stateful step on the rows of ``df`` (fences first, then the rest on kept rows)."""
+        """Fit every stateful step on the rows of ``df``.
+
+        The outlier fences first, then categories and min/max on the kept rows.
+
+        Parameters
+        ----------
+        df : DataFrame
+            The raw table (or the training part of it).
+
+        Returns
+        -------
+        Pipeline
+            ``self``.
+        """
         self._fit_stateful(self.prepare(df))
         return self
 
     def fit_transform(self, df: pd.DataFrame) -> pd.DataFrame:
+        """:meth:`fit` on ``df``, then :meth:`transform` it (outliers dropped).
+
+        Parameters
+        ----------
+        df : DataFrame
+            The raw table.
+
+        Returns
+        -------
+        DataFrame
+            The model-ready frame; pass it to :meth:`to_arrays`.
+        """
         rows = self.prepare(df)
         self._fit_stateful(rows)
         return self.transform_stateful(rows)
 
     def transform(self, df: pd.DataFrame) -> pd.DataFrame:
-        """All stages with the fitted state; outliers (by the fitted fences) are dropped."""
+        """All stages with the fitted state; rows outside the fitted fences are dropped.
+
+        Parameters
+        ----------
+        df : DataFrame
+            Raw rows with every column of the spec.
+
+        Returns
+        -------
+        DataFrame
+            The model-ready frame, original index kept.
+        """
         df = self.transform_stateless(df)
         if self.outlier_filter is not None:
             if not self.outlier_filter.fitted:
@@ -242,6 +321,17 @@ class Pipeline:
         Squares and month/timestamp columns are dropped, min-max and log10 undone,
         one-hot columns folded back into their category. Map and the outlier filter
         cannot be reverted: mapped values stay as mapped, removed rows stay removed.
+
+        Parameters
+        ----------
+        df : DataFrame
+            A transformed frame, or any subset of its columns (a frame holding
+            only the predicted column is reverted on its own).
+
+        Returns
+        -------
+        DataFrame
+            The same rows in original units.
         """
         if not isinstance(df, pd.DataFrame):
             raise InvalidTypeError(f"df: expected a pandas DataFrame, got {type(df).__name__}")
@@ -250,7 +340,21 @@ class Pipeline:
         return df
 
     def inverse_outputs(self, y, index=None) -> pd.DataFrame:
-        """Predictions ``y`` of shape (n, outputs) (or (n,)) in model units -> DataFrame in original units."""
+        """Network outputs in model units, reverted to original units.
+
+        Parameters
+        ----------
+        y : array-like, shape (n, outputs) or (n,)
+            ``Network.predict`` output.
+        index : array-like, optional
+            Row labels of the result (e.g. the predicted rows' index).
+
+        Returns
+        -------
+        DataFrame
+            One column per output name, in original units (dollars for a
+            log10 + min-max price).
+        """
         y = np.asarray(y, dtype=np.float64)
         names = self.output_names()
         if y.ndim == 1:
@@ -267,10 +371,17 @@ class Pipeline:
         return onehot.categories_ if onehot.fitted else None
 
     def input_names(self) -> list[str]:
-        """Model input columns after the pipeline (one-hot columns need a fitted pipeline)."""
+        """Model input columns after the pipeline (the columns of ``X``).
+
+        Returns
+        -------
+        list of str
+            One-hot inputs need a fitted pipeline to be expanded.
+        """
         return self.plan.names("input", self._categories())
 
     def output_names(self) -> list[str]:
+        """Model output columns after the pipeline (the columns of ``y``)."""
         return self.plan.names("output", self._categories())
 
     def to_arrays(self, df: pd.DataFrame, dtype="float32") -> Arrays:
@@ -281,6 +392,13 @@ class Pipeline:
         df : DataFrame
             Output of :meth:`transform`, :meth:`fit_transform` or :meth:`transform_stateful`.
         dtype : {"float32", "float64"}
+            Element type of ``X`` and ``y``.
+
+        Returns
+        -------
+        Arrays
+            ``X (n, inputs)``, ``y (n, outputs)``, ``ids (n,)``, the column names
+            and the row index; unpacks as ``X, y, ids``.
         """
         dtype = np.dtype(dtype)
         if dtype not in (np.float32, np.float64):
@@ -308,16 +426,31 @@ class Pipeline:
 
     # -- fitted state ---------------------------------------------------------------------
     def get_state(self) -> dict:
-        """Fitted parameters as JSON-ready data.
+        """Fitted parameters as JSON-ready data (a run folder's ``pipeline.json``).
 
-        ``{"one_hot": {"categories": {col: [...]}}, "filter_outliers": {"fences": {col: [lo, hi]}},
-        "normalized": {"min": {col: m}, "scale": {col: s}}}``, for the steps the spec uses.
+        Returns
+        -------
+        dict
+            ``{"one_hot": {"categories": {col: [...]}}, "filter_outliers":
+            {"fences": {col: [lo, hi]}}, "normalized": {"min": {col: m}, "scale":
+            {col: s}}}``, for the steps the spec uses.
         """
         names = {OneHot: "one_hot", FilterOutliers: "filter_outliers", Normalize: "normalized"}
         return {names[type(s)]: s.get_state() for s in self.steps if s.stateful}
 
     def set_state(self, state: Mapping) -> "Pipeline":
-        """Restore parameters saved by :meth:`get_state`; returns ``self``."""
+        """Restore parameters saved by :meth:`get_state`.
+
+        Parameters
+        ----------
+        state : mapping
+            A :meth:`get_state` document of a pipeline with the same spec.
+
+        Returns
+        -------
+        Pipeline
+            ``self``, now fitted.
+        """
         names = {OneHot: "one_hot", FilterOutliers: "filter_outliers", Normalize: "normalized"}
         for s in self.steps:
             if s.stateful:

@@ -48,8 +48,9 @@ class DatasetSpec:
     Parameters
     ----------
     features : mapping of str to Feature, or iterable of str
-        The table's columns in order; bare names get the default :class:`Feature`.
+        The table's columns in order; bare names get the default :class:`~pyneural.data.Feature`.
     options : iterable of BulkOption
+        Options applied to many features at once, in order (see :meth:`add_option`).
 
     Examples
     --------
@@ -81,17 +82,53 @@ class DatasetSpec:
     # -- construction ---------------------------------------------------------------------
     @classmethod
     def from_columns(cls, names: Iterable[str]) -> "DatasetSpec":
-        """A spec with every column an input and no options."""
+        """A spec with every column an input and no options.
+
+        Parameters
+        ----------
+        names : iterable of str
+            Column names, in table order.
+
+        Returns
+        -------
+        DatasetSpec
+        """
         return cls(list(names))
 
     @classmethod
     def from_frame(cls, df) -> "DatasetSpec":
-        """A spec with one default feature per column of DataFrame ``df``."""
+        """A spec with one default feature (an input) per column of a DataFrame.
+
+        Parameters
+        ----------
+        df : DataFrame
+            Only its column names are used.
+
+        Returns
+        -------
+        DatasetSpec
+        """
         return cls([str(c) if not isinstance(c, str) else c for c in df.columns])
 
     @classmethod
     def from_csv(cls, path, **csv_kwargs) -> "DatasetSpec":
-        """A spec from the header of CSV file ``path`` (only the first line is read)."""
+        """A spec from the header of a CSV file, every column an input.
+
+        Only the first line is read. ``DatasetSpec.from_csv("kc_house_data.csv")``
+        is the one-line start of a spec.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The CSV file.
+        **csv_kwargs
+            ``encoding`` (default UTF-8) and options of :func:`csv.reader`
+            (``delimiter``, ...).
+
+        Returns
+        -------
+        DatasetSpec
+        """
         with open(path, newline="", encoding=csv_kwargs.pop("encoding", "utf-8")) as f:
             header = next(csv.reader(f, **csv_kwargs), None)
         if not header:
@@ -99,10 +136,28 @@ class DatasetSpec:
         return cls(header)
 
     def set(self, names, **options) -> "DatasetSpec":
-        """Set feature options on one column or a list of columns; returns ``self``.
+        """Set feature options on one column or a list of columns.
 
-        ``spec.set("price", role="output", log10=True)``;
-        ``spec.set(["zipcode", "sqft_lot15"], role="unused")``.
+        Parameters
+        ----------
+        names : str or list of str
+            Columns of the spec.
+        **options
+            :class:`~pyneural.data.Feature` options: ``role``, ``date_format``, ``add_month``,
+            ``add_timestamp``, ``map``, ``log10``, ``squared``, ``one_hot``,
+            ``filter_outliers``, ``normalized``.
+
+        Returns
+        -------
+        DatasetSpec
+            ``self``, so calls chain.
+
+        Examples
+        --------
+        >>> spec = DatasetSpec.from_columns(["id", "zipcode", "sqft_lot15", "price"])
+        >>> _ = spec.set("price", role="output", log10=True).set(["zipcode", "sqft_lot15"], role="unused")
+        >>> spec.feature("price")
+        Feature(role='output', log10=True)
         """
         for name in [names] if isinstance(names, str) else list(names):
             self.feature(name).update(_path=f"dataset.features.{name}", **options)
@@ -110,23 +165,65 @@ class DatasetSpec:
 
     def add_option(self, option: str, *, only=None, exclude=None,
                    incl_added_features: bool = False) -> "DatasetSpec":
-        """Append a :class:`BulkOption`; returns ``self``."""
+        """Turn one option on for many features at once (appends a :class:`~pyneural.data.BulkOption`).
+
+        Parameters
+        ----------
+        option : {"log10", "squared", "filter_outliers", "normalized"}
+            The option.
+        only : list of str, optional
+            Exactly these features (raw or derived). Exclusive with ``exclude``.
+        exclude : list of str, optional
+            All model features (role input or output) except these.
+        incl_added_features : bool
+            Also reach the features the pipeline derives before this option's
+            step (``_month``, ``_timestamp`` and, after squaring, ``^2``).
+
+        Returns
+        -------
+        DatasetSpec
+            ``self``, so calls chain.
+        """
         path = f"dataset.options[{len(self.options)}]"
         self.options.append(BulkOption(option, only, exclude, incl_added_features, _path=path))
         return self
 
     def feature(self, name: str) -> Feature:
-        """The :class:`Feature` of column ``name`` (a ``SpecError`` if there is none)."""
+        """The :class:`~pyneural.data.Feature` of one column.
+
+        Parameters
+        ----------
+        name : str
+            A column of the spec.
+
+        Returns
+        -------
+        Feature
+            The spec's own object: changing it changes the spec.
+
+        Raises
+        ------
+        pyneural.errors.SpecError
+            When the spec has no such column.
+        """
         if name not in self.features:
             raise SpecError(f"dataset.features.{name}", f"unknown column {_got(name)}")
         return self.features[name]
 
     def copy(self) -> "DatasetSpec":
+        """A deep copy."""
         return copy.deepcopy(self)
 
     # -- JSON -----------------------------------------------------------------------------
     def to_dict(self) -> dict:
-        """The spec as JSON-ready plain data (canonical: defaults omitted)."""
+        """The spec as JSON-ready plain data.
+
+        Returns
+        -------
+        dict
+            ``{"features": {...}, "options": [...]}``; options at their default
+            are omitted (canonical form), ``options`` too when empty.
+        """
         d = {"features": {name: f.to_dict() for name, f in self.features.items()}}
         if self.options:
             d["options"] = [o.to_dict() for o in self.options]
@@ -134,7 +231,24 @@ class DatasetSpec:
 
     @classmethod
     def from_dict(cls, d, path: str = "dataset") -> "DatasetSpec":
-        """Build and validate a spec from plain data; errors name the JSON path under ``path``."""
+        """Build and validate a spec from plain data.
+
+        Parameters
+        ----------
+        d : dict
+            ``{"features": {...}, "options": [...]}``.
+        path : str
+            JSON path of ``d``, the prefix of error messages.
+
+        Returns
+        -------
+        DatasetSpec
+
+        Raises
+        ------
+        pyneural.errors.SpecError
+            Naming the JSON path of the first problem.
+        """
         d = _object(d, path, ("features", "options"))
         feats = d.get("features")
         if not isinstance(feats, Mapping) or not feats:
@@ -148,7 +262,19 @@ class DatasetSpec:
         return spec.validate(path)
 
     def to_json(self, path=None, *, indent: int | None = 2) -> str:
-        """The JSON text (canonical key order); also written to ``path`` when given."""
+        """The JSON text (canonical key order), also written to ``path`` when given.
+
+        Parameters
+        ----------
+        path : str or os.PathLike, optional
+            File to write.
+        indent : int or None
+            JSON indentation; None for one line.
+
+        Returns
+        -------
+        str
+        """
         text = json.dumps(self.to_dict(), indent=indent, allow_nan=False)
         if path is not None:
             with open(path, "w", encoding="utf-8") as f:
@@ -157,13 +283,37 @@ class DatasetSpec:
 
     @classmethod
     def from_json(cls, path) -> "DatasetSpec":
-        """Read a spec from JSON file ``path``."""
+        """Read and validate a spec from a JSON file.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            A UTF-8 JSON file holding the ``dataset`` object.
+
+        Returns
+        -------
+        DatasetSpec
+        """
         with open(path, encoding="utf-8") as f:
             return cls.from_json_str(f.read())
 
     @classmethod
     def from_json_str(cls, text: str, path: str = "dataset") -> "DatasetSpec":
-        """Parse JSON ``text``; a key given twice in an object is an error, not "last one wins"."""
+        """Parse and validate JSON text.
+
+        A key given twice in an object is an error, not "last one wins".
+
+        Parameters
+        ----------
+        text : str
+            The ``dataset`` object as JSON.
+        path : str
+            JSON path of the object, the prefix of error messages.
+
+        Returns
+        -------
+        DatasetSpec
+        """
         try:
             d = json.loads(text, object_pairs_hook=_json_object)
         except json.JSONDecodeError as exc:
@@ -172,14 +322,41 @@ class DatasetSpec:
 
     # -- semantics ------------------------------------------------------------------------
     def validate(self, path: str = "dataset") -> "DatasetSpec":
-        """Check the whole spec (roles, option combinations, names); returns ``self``."""
+        """Check the whole spec: roles, option combinations, column names.
+
+        Parameters
+        ----------
+        path : str
+            JSON path of the spec, the prefix of error messages.
+
+        Returns
+        -------
+        DatasetSpec
+            ``self``.
+
+        Raises
+        ------
+        pyneural.errors.SpecError
+            Naming the JSON path of the first problem.
+        """
         from .plan import build_plan
 
         build_plan(self, path)
         return self
 
     def plan(self, path: str = "dataset"):
-        """The resolved :class:`~pyneural.data.plan.Plan` (derived columns, per-step columns)."""
+        """The spec resolved into the columns each pipeline step acts on.
+
+        Parameters
+        ----------
+        path : str
+            JSON path of the spec, the prefix of error messages.
+
+        Returns
+        -------
+        pyneural.data.plan.Plan
+            Derived columns and per-step column lists, in frame order.
+        """
         from .plan import build_plan
 
         return build_plan(self, path)
@@ -187,13 +364,32 @@ class DatasetSpec:
     def input_names(self, categories: Mapping[str, list] | None = None) -> list[str]:
         """Model input columns after the pipeline, in frame order.
 
-        ``categories`` gives the categories of one-hot inputs (a fitted
-        :class:`~pyneural.data.Pipeline` knows them: use its ``input_names()``).
+        Parameters
+        ----------
+        categories : mapping of str to list, optional
+            The categories of one-hot columns, which only a fitted pipeline
+            knows (use a fitted :class:`~pyneural.Pipeline`'s
+            ``input_names()``); required when an input is one-hot encoded.
+
+        Returns
+        -------
+        list of str
+            Raw inputs first (table order), then the derived ones.
         """
         return self.plan().names("input", categories)
 
     def output_names(self, categories: Mapping[str, list] | None = None) -> list[str]:
-        """Model output (predicted) columns after the pipeline."""
+        """Model output (predicted) columns after the pipeline.
+
+        Parameters
+        ----------
+        categories : mapping of str to list, optional
+            As for :meth:`input_names`.
+
+        Returns
+        -------
+        list of str
+        """
         return self.plan().names("output", categories)
 
     @property

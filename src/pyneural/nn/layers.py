@@ -28,6 +28,14 @@ class Dense:
         the report where each layer spec carries its dropout.
     optimizer : str, dict or Optimizer, optional
         Overrides the network's optimizer for this layer's parameters.
+
+    Examples
+    --------
+    >>> import pyneural as pn
+    >>> pn.Dense(35, "relu")
+    Dense(35, activation='relu')
+    >>> pn.Dense(8, "tanh", dropout=0.1, optimizer=pn.SGD(0.01))
+    Dense(8, activation='tanh', dropout=0.1, optimizer=SGD(learning_rate=0.01, momentum=0.0))
     """
 
     def __init__(
@@ -49,6 +57,7 @@ class Dense:
         self.optimizer: Optimizer | None = None if optimizer is None else get_optimizer(optimizer)
 
     def get_config(self) -> dict:
+        """The constructor's arguments as JSON-ready data (``Dense.from_config`` inverts it)."""
         return {
             "units": self.units,
             "activation": self.activation,
@@ -60,6 +69,7 @@ class Dense:
 
     @classmethod
     def from_config(cls, config: dict) -> "Dense":
+        """A layer from :meth:`get_config`'s dict."""
         return cls(**config)
 
     def __eq__(self, other) -> bool:

@@ -20,7 +20,14 @@ __all__ = ["Optimizer", "SGD", "Momentum", "Adam", "OPTIMIZERS", "get_optimizer"
 
 
 class Optimizer:
-    """Base class. ``learning_rate`` is a float or a :class:`Schedule`."""
+    """Base class of the optimizers: hyperparameters, state layout and update rule.
+
+    Parameters
+    ----------
+    learning_rate : float, Schedule or dict
+        A constant rate, a :class:`~pyneural.Schedule` indexed by epoch, or a
+        schedule's JSON object (``{"schedule": "inverse_time_decay", ...}``).
+    """
 
     name: str = ""
     kind: int = -1  # code of the update rule in the C++ engine
@@ -29,7 +36,17 @@ class Optimizer:
         self.learning_rate: Schedule = get_schedule(learning_rate)
 
     def lr(self, epoch: int) -> float:
-        """Learning rate at ``epoch`` (0-based)."""
+        """Learning rate at an epoch.
+
+        Parameters
+        ----------
+        epoch : int
+            0-based epoch.
+
+        Returns
+        -------
+        float
+        """
         return float(self.learning_rate(epoch))
 
     def state_count(self) -> int:
@@ -37,11 +54,38 @@ class Optimizer:
         raise NotImplementedError
 
     def build(self, shape, dtype) -> list[np.ndarray]:
-        """Fresh (zero) state for a parameter buffer of ``shape``."""
+        """Fresh (zero) state for one parameter buffer.
+
+        Parameters
+        ----------
+        shape : tuple of int
+            Shape of the parameter buffer.
+        dtype : numpy dtype
+            Its element type.
+
+        Returns
+        -------
+        list of ndarray
+            :meth:`state_count` zero arrays of that shape (Adam: ``m``, ``v``).
+        """
         return [np.zeros(shape, dtype=dtype) for _ in range(self.state_count())]
 
     def step(self, theta: np.ndarray, g: np.ndarray, state: list, lr: float, t: int) -> None:
-        """Update ``theta`` in place from gradient ``g``; ``t`` counts updates from 1."""
+        """Update a parameter buffer in place (the NumPy twin of the engine's update).
+
+        Parameters
+        ----------
+        theta : ndarray
+            Parameters, updated in place.
+        g : ndarray
+            Their gradient, same shape.
+        state : list of ndarray
+            The buffer's state from :meth:`~pyneural.Optimizer.build`, updated in place.
+        lr : float
+            Learning rate of the current epoch.
+        t : int
+            Number of this update, counting from 1 (Adam's bias correction).
+        """
         raise NotImplementedError
 
     def native_config(self) -> dict:
@@ -49,10 +93,12 @@ class Optimizer:
         raise NotImplementedError
 
     def get_config(self) -> dict:
+        """Hyperparameters as JSON-ready data (a schedule as its JSON object)."""
         raise NotImplementedError
 
     @classmethod
     def from_config(cls, config: dict) -> "Optimizer":
+        """An optimizer from :meth:`get_config`'s dict."""
         return cls(**config)
 
     def __eq__(self, other) -> bool:
@@ -68,6 +114,13 @@ class SGD(Optimizer):
 
     ``v ← μ v + lr·g ; θ ← θ - v``  (μ = 0: ``θ ← θ - lr·g``, no state). This is the
     report's form and Keras' ``SGD`` with the sign of ``v`` flipped.
+
+    Parameters
+    ----------
+    learning_rate : float, Schedule or dict
+        Default 0.01.
+    momentum : float
+        μ in [0, 1); 0 (default) is plain gradient descent.
     """
 
     name, kind = "sgd", 0
@@ -97,7 +150,17 @@ class SGD(Optimizer):
 
 
 class Momentum(SGD):
-    """SGD with momentum (default μ = 0.9); the report's final optimizer."""
+    """SGD with momentum (default μ = 0.9); the report's final optimizer.
+
+    The same update rule as :class:`SGD`: ``v ← μ v + lr·g ; θ ← θ - v``.
+
+    Parameters
+    ----------
+    learning_rate : float, Schedule or dict
+        Default 0.01.
+    momentum : float
+        μ in [0, 1), default 0.9.
+    """
 
     name = "momentum"
 
@@ -110,6 +173,21 @@ class Adam(Optimizer):
 
     ``m ← β1 m + (1-β1) g ; v ← β2 v + (1-β2) g²``
     ``m̂ = m / (1-β1^t) ; v̂ = v / (1-β2^t) ; θ ← θ - lr · m̂ / (√v̂ + ε)``
+
+    with ``t`` the update count from 1 (the paper's bias correction; the Rust
+    framework divided by ``1-β`` without the power). Reference: Keras
+    ``optimizers/adam.py``.
+
+    Parameters
+    ----------
+    learning_rate : float, Schedule or dict
+        Default 0.001.
+    beta1 : float
+        β1 in [0, 1), decay of the first moment ``m`` (default 0.9).
+    beta2 : float
+        β2 in [0, 1), decay of the second moment ``v`` (default 0.999).
+    epsilon : float
+        ε > 0 added to ``√v̂`` (default 1e-7, Keras' value).
     """
 
     name, kind = "adam", 1
@@ -158,7 +236,20 @@ def optimizer_to_config(optimizer: Optimizer) -> dict:
 
 
 def get_optimizer(value, argument: str = "optimizer") -> Optimizer:
-    """An optimizer from an instance, a name (defaults) or a config dict with ``name``."""
+    """An optimizer from an instance, a name or a config dict.
+
+    Parameters
+    ----------
+    value : Optimizer, str or dict
+        An optimizer (returned as is), ``"sgd"``, ``"momentum"`` or ``"adam"``
+        (default hyperparameters), or ``{"name": ..., **hyperparameters}``.
+    argument : str
+        Names the argument in error messages.
+
+    Returns
+    -------
+    Optimizer
+    """
     if isinstance(value, Optimizer):
         return value
     if isinstance(value, str):

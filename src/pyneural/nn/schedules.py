@@ -26,13 +26,16 @@ class Schedule:
     """Maps an epoch (int >= 0) to a learning rate (float > 0)."""
 
     def __call__(self, epoch: int) -> float:
+        """The learning rate at ``epoch`` (0-based)."""
         raise NotImplementedError
 
     def get_config(self) -> dict:
+        """The constructor's arguments as JSON-ready data."""
         raise NotImplementedError
 
     @classmethod
     def from_config(cls, config: dict) -> "Schedule":
+        """A schedule from :meth:`get_config`'s dict."""
         return cls(**config)
 
     def __eq__(self, other) -> bool:
@@ -44,7 +47,13 @@ class Schedule:
 
 
 class Constant(Schedule):
-    """The same learning rate every epoch."""
+    """The same learning rate every epoch (a plain float becomes one).
+
+    Parameters
+    ----------
+    learning_rate : float
+        The rate, > 0 (default 0.001).
+    """
 
     def __init__(self, learning_rate: float = 0.001):
         self.learning_rate = check_positive_float(learning_rate, "learning_rate")
@@ -57,7 +66,28 @@ class Constant(Schedule):
 
 
 class InverseTimeDecay(Schedule):
-    """``initial / (1 + decay_rate · epoch / decay_steps)``; staircase floors the ratio."""
+    """Inverse-time decay: ``initial / (1 + decay_rate · epoch / decay_steps)``.
+
+    Keras' ``InverseTimeDecay`` with the epoch in place of the optimizer step.
+
+    Parameters
+    ----------
+    initial : float
+        Rate at epoch 0, > 0.
+    decay_steps : float
+        Epochs per unit of the ratio, > 0.
+    decay_rate : float
+        >= 0; 0 keeps the rate constant.
+    staircase : bool
+        Floor ``epoch / decay_steps``, so the rate changes every ``decay_steps`` epochs.
+
+    Examples
+    --------
+    >>> from pyneural import InverseTimeDecay
+    >>> s = InverseTimeDecay(0.1, decay_steps=10, decay_rate=1.0)
+    >>> [round(s(e), 4) for e in (0, 10, 30)]
+    [0.1, 0.05, 0.025]
+    """
 
     def __init__(self, initial: float, decay_steps: float, decay_rate: float, staircase: bool = False):
         self.initial = check_positive_float(initial, "initial")
@@ -83,8 +113,25 @@ class InverseTimeDecay(Schedule):
 
 
 class PiecewiseConstant(Schedule):
-    """``values[0]`` while epoch <= boundaries[0], ``values[i]`` while
-    boundaries[i-1] < epoch <= boundaries[i], ``values[-1]`` after the last."""
+    """Piecewise-constant rates: ``values[i]`` while ``boundaries[i-1] < epoch <= boundaries[i]``.
+
+    ``values[0]`` up to and including ``boundaries[0]``, ``values[-1]`` after the
+    last boundary (Keras' ``PiecewiseConstantDecay`` rule, by epoch).
+
+    Parameters
+    ----------
+    boundaries : list of number
+        Strictly increasing epochs.
+    values : list of float
+        ``len(boundaries) + 1`` rates, each > 0.
+
+    Examples
+    --------
+    >>> from pyneural import PiecewiseConstant
+    >>> s = PiecewiseConstant([10, 20], [0.1, 0.01, 0.001])
+    >>> [s(e) for e in (0, 10, 11, 21)]
+    [0.1, 0.1, 0.01, 0.001]
+    """
 
     def __init__(self, boundaries, values):
         if not isinstance(boundaries, (list, tuple)) or not isinstance(values, (list, tuple)):
@@ -126,8 +173,21 @@ def schedule_name(schedule: Schedule) -> str:
 
 
 def get_schedule(learning_rate, argument: str = "learning_rate") -> Schedule:
-    """A float becomes ``Constant``; a schedule passes through; a config dict
-    ``{"schedule": name, ...}`` is built."""
+    """A schedule from a float, a schedule or a config dict.
+
+    Parameters
+    ----------
+    learning_rate : float, Schedule or dict
+        A float becomes :class:`Constant`; a schedule passes through; a dict
+        ``{"schedule": "constant" | "inverse_time_decay" | "piecewise_constant",
+        ...arguments}`` is built.
+    argument : str
+        Names the argument in error messages.
+
+    Returns
+    -------
+    Schedule
+    """
     if isinstance(learning_rate, Schedule):
         return learning_rate
     if isinstance(learning_rate, dict):

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
-from .._config import _all_cores, resolve_threads
+from .._config import get_num_threads, resolve_threads
 from .._io import atomic_write, atomic_write_text
 from ..data.pipeline import Pipeline
 from ..errors import InvalidTypeError, InvalidValueError
@@ -32,13 +32,45 @@ __all__ = ["RunResult", "run_spec", "fold_seed"]
 
 
 def fold_seed(seed: int, fold: int) -> int:
-    """The network seed of fold ``fold``: distinct per fold, fixed by the run seed."""
+    """The network seed of one fold: distinct per fold, fixed by the run seed.
+
+    Parameters
+    ----------
+    seed : int
+        The spec's ``training.seed``.
+    fold : int
+        Fold number, from 0.
+
+    Returns
+    -------
+    int
+    """
     return int(np.random.SeedSequence([seed, fold]).generate_state(1, np.uint32)[0])
 
 
 @dataclass
 class RunResult:
-    """What a run produced (see :func:`run_spec`)."""
+    """What a run produced (see :func:`run_spec`).
+
+    Parameters
+    ----------
+    spec : ModelSpec
+        The spec that was trained (with any overrides applied).
+    evaluation : Evaluation
+        Per-fold, per-epoch records: ``fold_r2``, ``r2_mean``, ``best_fold``,
+        ``r2_best``, ``seconds`` and ``to_dict()`` (``evaluation.json``).
+    predictions : DataFrame
+        The input table (original columns and index) plus ``pred_<target>`` in
+        original units: out-of-fold for k-fold runs, so every row has one; a
+        split run fills only the validation rows (the rest are NaN), as do rows
+        the outlier filter removed.
+    networks : list of Network
+        The trained network of each fold.
+    pipelines : list of Pipeline
+        The fitted preprocessing of each fold (fit on its training rows).
+    data_path : str, optional
+        Where the table came from, recorded in ``run.json``.
+    """
 
     spec: object
     evaluation: Evaluation
@@ -49,15 +81,33 @@ class RunResult:
 
     @property
     def best_fold(self):
+        """Index of the fold with the highest final validation R² (None if none is finite)."""
         return self.evaluation.best_fold
 
     @property
     def best_network(self):
+        """The best fold's trained network (None if there is no best fold)."""
         best = self.best_fold
         return None if best is None else self.networks[best]
 
     def save(self, out_dir) -> Path:
-        """Write the run folder; every file is written atomically."""
+        """Write the run folder that ``pyneural predict``, ``importance``, ``plot`` and ``report`` read.
+
+        Files: ``spec.json``, ``evaluation.json``, ``predictions.csv``,
+        ``best_params.json`` and ``.npz`` (the best fold's network),
+        ``pipeline.json`` (its fitted preprocessing) and ``run.json``. Each is
+        written atomically (a temporary file, then a rename).
+
+        Parameters
+        ----------
+        out_dir : str or os.PathLike
+            Created if missing; existing files of the same names are replaced.
+
+        Returns
+        -------
+        pathlib.Path
+            ``out_dir``.
+        """
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         self.spec.to_json(out / "spec.json")
@@ -76,11 +126,11 @@ class RunResult:
 
 
 def _plan_jobs(n_folds: int, n_jobs, n_threads=None) -> tuple[int, int]:
-    """(folds at once, engine threads per fold) with folds × threads <= cores
-    (unless ``n_threads`` sets the threads per fold)."""
-    cores = _all_cores()
-    jobs = min(n_folds, cores) if n_jobs is None else min(n_folds, resolve_threads(n_jobs, "n_jobs"))
-    threads = max(1, cores // jobs) if n_threads is None else resolve_threads(n_threads)
+    """(folds at once, engine threads per fold) with folds × threads within the
+    thread budget (``get_num_threads()``), unless ``n_threads`` is given."""
+    budget = get_num_threads()
+    jobs = min(n_folds, budget) if n_jobs is None else min(n_folds, resolve_threads(n_jobs, "n_jobs"))
+    threads = max(1, budget // jobs) if n_threads is None else resolve_threads(n_threads)
     return jobs, threads
 
 
@@ -90,30 +140,65 @@ def run_spec(spec, data: pd.DataFrame, *, n_jobs=None, verbose: int = 1, on_epoc
              n_threads=None) -> RunResult:
     """Train ``spec`` on the table ``data`` with its trainer (k-fold or split).
 
+    The stateless preprocessing and the outlier filter run once on the whole
+    table; each fold then fits its own one-hot categories and min/max on its
+    training rows, builds the spec's network with its own seed and trains.
+    Folds run in parallel threads.
+
     Parameters
     ----------
     spec : ModelSpec
+        What to train (dataset, network, training settings).
     data : DataFrame
         The raw table (columns as in the dataset spec).
     n_jobs : int, optional
-        Folds trained at once (threads); default: as many as cores.
+        Folds trained at once (threads); default: as many as the thread budget
+        (``pyneural.get_num_threads()``, which follows ``set_num_threads`` and
+        ``OMP_NUM_THREADS``), and never more than there are folds.
     n_threads : int, optional
-        Engine threads of each fold; default ``cores // n_jobs``.
+        Engine threads of each fold; default: the thread budget divided by the
+        folds running at once, so folds × threads stay within the budget.
     verbose : int
         0 silent; 1 a progress bar (folds × epochs) when stderr is a terminal.
     on_epoch_end : callable, optional
         ``on_epoch_end(fold, epoch, metrics)``; ``metrics`` has ``train_loss``,
         ``val_loss``, ``val_loss_std`` and ``r2`` (``None`` when not computed).
+        Returning True stops that fold.
+    backend : {"native", "numpy"}
+        The C++ engine or the NumPy reference.
+    cache_dir : str or os.PathLike, optional
+        Cache the stateless preprocessing there (see :class:`~pyneural.Pipeline`).
+    data_path : str, optional
+        Recorded in ``run.json`` so ``pyneural importance``/``plot`` find the data.
     epochs : int, optional
         Overrides the spec's epoch count.
     on_divergence : {"raise", "stop"}
-        A fold whose loss becomes NaN or infinite raises ``TrainingDivergedError``
-        naming the fold and epoch, or stops and is recorded (``stopped: "diverged"``).
+        A fold whose loss becomes NaN or infinite raises
+        :class:`~pyneural.errors.TrainingDivergedError` naming the fold and epoch,
+        or stops with its last finite parameters (``stopped == "diverged"`` in its
+        evaluation).
     checkpoint : str or path, optional
         A directory where each fold checkpoints its training every
         ``checkpoint_every`` epochs and stores its result when done; running the
         same spec on the same data with the same directory resumes an interrupted
         run, bit for bit.
+
+    Returns
+    -------
+    RunResult
+        Evaluation, out-of-fold predictions in original units, every fold's
+        network and pipeline; ``result.save(dir)`` writes the run folder.
+
+    Examples
+    --------
+    >>> import pyneural as pn
+    >>> spec = pn.ModelSpec.from_dict({
+    ...     "dataset": pn.datasets.king_county_spec().to_dict(),
+    ...     "network": {"layers": [{"units": 16, "activation": "relu"}, {"units": "outputs"}]},
+    ...     "training": {"epochs": 3, "batch_size": 64, "trainer": {"kfolds": 2}}})
+    >>> result = pn.run_spec(spec, pn.datasets.synthetic_housing(n_rows=500), verbose=0)
+    >>> len(result.evaluation.folds), len(result.predictions)
+    (2, 500)
     """
     from joblib import Parallel, delayed
 

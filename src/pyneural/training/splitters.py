@@ -17,13 +17,40 @@ __all__ = ["KFold", "Split", "make_splitter"]
 
 
 class KFold:
-    """``k`` shuffled, near-equal folds."""
+    """``k`` shuffled, near-equal folds; fold ``i`` validates a model trained on the others.
+
+    Parameters
+    ----------
+    k : int
+        Number of folds, at least 2.
+
+    Examples
+    --------
+    >>> from pyneural import KFold
+    >>> [(len(train), len(val)) for train, val in KFold(3).splits(10, seed=0)]
+    [(6, 4), (7, 3), (7, 3)]
+    """
 
     def __init__(self, k: int):
         self.k = check_positive_int(k, "k", minimum=2)
 
     def splits(self, n: int, seed) -> list[tuple[np.ndarray, np.ndarray]]:
-        """``[(train_rows, validation_rows), ...]``: sorted int64 row indices."""
+        """The folds of ``n`` rows.
+
+        Parameters
+        ----------
+        n : int
+            Number of rows, at least ``k``.
+        seed : int or None
+            Seeds the shuffle (``numpy.random.default_rng(seed)``); the same seed
+            gives the same folds.
+
+        Returns
+        -------
+        list of (ndarray, ndarray)
+            ``[(train_rows, validation_rows), ...]``, one pair per fold: sorted
+            int64 row positions; every row validates exactly once.
+        """
         if n < self.k:
             raise InvalidValueError(f"k: {self.k} folds need at least {self.k} rows, got {n}")
         perm = np.random.default_rng(seed).permutation(n)
@@ -35,6 +62,7 @@ class KFold:
         return out
 
     def to_dict(self) -> dict:
+        """The ``trainer`` object of a model spec: ``{"kfolds": k}``."""
         return {"kfolds": self.k}
 
     def __eq__(self, other):
@@ -45,12 +73,39 @@ class KFold:
 
 
 class Split:
-    """One shuffled split; ``fraction`` of the rows (0 < fraction < 1) validate."""
+    """One shuffled split holding ``fraction`` of the rows out for validation.
+
+    Parameters
+    ----------
+    fraction : float
+        Held-out fraction, in (0, 1); 0.2 is an 80 % / 20 % split (Keras'
+        ``validation_split``).
+
+    Examples
+    --------
+    >>> from pyneural import Split
+    >>> [(len(train), len(val)) for train, val in Split(0.2).splits(10, seed=0)]
+    [(8, 2)]
+    """
 
     def __init__(self, fraction: float = 0.2):
         self.fraction = check_fraction(fraction, "fraction", low_open=True)
 
     def splits(self, n: int, seed) -> list[tuple[np.ndarray, np.ndarray]]:
+        """One ``(train_rows, validation_rows)`` pair of sorted int64 row positions.
+
+        Parameters
+        ----------
+        n : int
+            Number of rows.
+        seed : int or None
+            Seeds the shuffle.
+
+        Returns
+        -------
+        list of (ndarray, ndarray)
+            A one-element list, so k-fold and split runs are handled alike.
+        """
         n_val = int(round(n * self.fraction))
         if n_val < 1 or n - n_val < 1:
             raise InvalidValueError(
@@ -60,6 +115,7 @@ class Split:
         return [(np.sort(perm[n_val:]).astype(np.int64), np.sort(perm[:n_val]).astype(np.int64))]
 
     def to_dict(self) -> dict:
+        """The ``trainer`` object of a model spec: ``{"split": fraction}``."""
         return {"split": self.fraction}
 
     def __eq__(self, other):
@@ -70,7 +126,17 @@ class Split:
 
 
 def make_splitter(config):
-    """``{"kfolds": k}`` or ``{"split": fraction}`` (or a splitter) to a splitter."""
+    """The splitter a model spec's ``trainer`` object describes.
+
+    Parameters
+    ----------
+    config : dict, KFold or Split
+        ``{"kfolds": k}`` or ``{"split": fraction}``; a splitter passes through.
+
+    Returns
+    -------
+    KFold or Split
+    """
     if isinstance(config, (KFold, Split)):
         return config
     if isinstance(config, dict) and len(config) == 1:

@@ -54,9 +54,27 @@ def _set_path(d: dict, path: str, value) -> None:
 
 
 def expand_grid(spec, grid: Mapping) -> list[tuple[dict, object]]:
-    """Every combination of ``grid`` (``{"json.path": [values, ...]}``) applied to
-    ``spec``: a list of ``(parameters, ModelSpec)``; each spec is re-validated, so
-    a bad value is a ``SpecError`` naming its path."""
+    """Every combination of a grid applied to a spec.
+
+    Parameters
+    ----------
+    spec : ModelSpec
+        The base spec.
+    grid : mapping of str to list
+        ``{"json.path": [values, ...]}``; a path walks the spec's JSON form with
+        dots, list elements by number (``"network.layers.0.units"``).
+
+    Returns
+    -------
+    list of (dict, ModelSpec)
+        ``(parameters, spec)`` per combination, in ``itertools.product`` order.
+
+    Raises
+    ------
+    pyneural.errors.SpecError
+        For a path that does not exist or a value the spec rejects; each
+        combination is re-validated, so the message names the JSON path.
+    """
     from ..model_spec import ModelSpec
 
     if not isinstance(grid, Mapping) or not grid:
@@ -94,9 +112,16 @@ def sweep(spec, grid: Mapping, data: pd.DataFrame, *, n_jobs=None, folds_n_jobs:
           epochs: int | None = None) -> pd.DataFrame:
     """Train ``spec`` for every combination of ``grid`` and rank them.
 
+    Each combination is one ``joblib`` task, so the active joblib backend
+    decides where it runs: threads by default, processes with
+    ``joblib.parallel_config(backend="loky")``, a Dask cluster with
+    ``backend="dask"`` (after creating a ``dask.distributed.Client``) or Ray
+    with ``ray.util.joblib.register_ray()`` and ``backend="ray"``.
+
     Parameters
     ----------
     spec : ModelSpec
+        The base spec; every combination is a copy with the grid's values set.
     grid : mapping of str to list
         JSON paths into the spec and the values to try, e.g.
         ``{"network.optimizer.learning_rate": [0.01, 0.1], "training.batch_size": [64, 128]}``.
@@ -106,8 +131,9 @@ def sweep(spec, grid: Mapping, data: pd.DataFrame, *, n_jobs=None, folds_n_jobs:
         Combinations trained at once by the active joblib backend (threads unless
         ``joblib.parallel_config`` says otherwise); default: all workers (-1).
     folds_n_jobs : int, optional
-        Folds trained at once inside each combination; each fold uses one engine
-        thread, so at most ``n_jobs × folds_n_jobs`` threads run.
+        Folds trained at once inside each combination (default 1). Each fold
+        trains on one engine thread, so at most ``n_jobs × folds_n_jobs`` engine
+        threads run at once.
     epochs : int, optional
         Overrides every combination's epoch count (quick sweeps).
 

@@ -67,23 +67,11 @@ import re  # noqa: E402
 # docstrings cross-reference scikit-learn's own glossary, which this site lacks.
 _SKLEARN_ROUTING = re.compile(r"^set_\w+_request$")
 
-# ``n_outputs_`` written bare in pyneural.sklearn's docstrings reads as an rST
-# hyperlink reference ("Unknown target name"); quote it as a literal.
-_BARE_N_OUTPUTS = re.compile(r"(?<![`\w])n_outputs_(?![`\w])")
-
-
 def _skip_member(app, what, name, obj, skip, options):
     if _SKLEARN_ROUTING.match(name):
         return True
     return None
 
 
-def _process_docstring(app, what, name, obj, options, lines):
-    if name.startswith("pyneural.sklearn"):
-        lines[:] = [line if re.match(r"\s*n_outputs_\s*:", line)  # a numpydoc attribute name
-                    else _BARE_N_OUTPUTS.sub("``n_outputs_``", line) for line in lines]
-
-
 def setup(app):
     app.connect("autodoc-skip-member", _skip_member)
-    app.connect("autodoc-process-docstring", _process_docstring, priority=400)

@@ -75,3 +75,19 @@ def test_analysis_errors_are_one_line(tmp_path):
     for args in (["importance", str(tmp_path)], ["plot", str(tmp_path / "nope")], ["report", str(tmp_path)]):
         r = _run(*args)
         assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+
+
+def test_predict_keeps_id_text_and_spec_validate_builds_the_network(small_run, tmp_path):
+    data = pd.read_csv(small_run / "data.csv", dtype={"id": str, "date": str}).drop(columns=["price"]).head(5)
+    data["id"] = ["0012345678"] * 5
+    data.to_csv(tmp_path / "new.csv", index=False)
+    r = _run("predict", str(small_run), "--data", str(tmp_path / "new.csv"), "--out", str(tmp_path / "p.csv"))
+    assert r.returncode == 0, r.stderr
+    assert (pd.read_csv(tmp_path / "p.csv", dtype={"id": str})["id"] == "0012345678").all()
+    spec = json.loads((small_run / "spec.json").read_text())
+    spec["network"]["layers"][-1]["units"] = 3
+    (tmp_path / "bad_spec.json").write_text(json.dumps(spec))
+    r = _run("spec", "validate", str(tmp_path / "bad_spec.json"))
+    assert r.returncode == 1 and "the last layer must have 1 unit" in r.stderr
+    r = _run("spec", "validate", str(tmp_path / "bad_spec.json"), "--debug")
+    assert r.returncode == 1 and "Traceback" in r.stderr

@@ -6,7 +6,12 @@
 
 __version__ = "0.1.0"
 
-from . import errors, linalg  # noqa: E402
+from . import _core, errors, linalg  # noqa: E402
+
+if _core.cpu_kernel_warning():  # e.g. PYNEURAL_CPU_FEATURES names a set this CPU lacks
+    import warnings as _warnings
+
+    _warnings.warn(f"pyneural: {_core.cpu_kernel_warning()}", RuntimeWarning, stacklevel=2)
 from ._config import get_num_threads, set_num_threads, show_config  # noqa: E402
 from .data import DatasetSpec, Pipeline, datasets  # noqa: E402
 from .nn import (  # noqa: E402

@@ -99,6 +99,8 @@ def show_config(file=None) -> dict:
         "threads": get_num_threads(),
         "cores": _all_cores(),
         "cpu_kernel": _core.cpu_kernel(),
+        "cpu_kernels_available": list(_core.available_cpu_kernels()),
+        "cpu_kernel_warning": _core.cpu_kernel_warning() or None,
     }
     try:
         import numpy
@@ -110,5 +112,8 @@ def show_config(file=None) -> dict:
     print(f"pyneural {info['version']} (Python {info['python']}, numpy {info.get('numpy')})", file=out)
     print(f"  OpenMP:     {'yes' if info['openmp'] else 'no (serial build)'}", file=out)
     print(f"  threads:    {info['threads']} of {info['cores']} cores", file=out)
-    print(f"  CPU kernel: {info['cpu_kernel']}", file=out)
+    print(f"  CPU kernel: {info['cpu_kernel']} (this CPU supports: {', '.join(info['cpu_kernels_available'])})",
+          file=out)
+    if info["cpu_kernel_warning"]:
+        print(f"  warning:    {info['cpu_kernel_warning']}", file=out)
     return info

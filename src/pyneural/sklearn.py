@@ -288,7 +288,7 @@ class NeuralNetRegressor(RegressorMixin, _BaseNeuralNet):
     feature_names_in_ : ndarray of str
         Only when ``X`` was a DataFrame with string column names.
     n_outputs_ : int
-        Targets: ``y`` of shape (n,) or (n, n_outputs_). Predictions have the
+        Targets: ``y`` of shape (n,) or ``(n, n_outputs_)``. Predictions have the
         shape of the ``y`` given to ``fit`` (1-D ``y`` gives 1-D predictions).
     loss_curve_ : list of float
         Mean training loss of each epoch.
@@ -330,7 +330,7 @@ class NeuralNetRegressor(RegressorMixin, _BaseNeuralNet):
         return self._fit_network(X, Y, out_units=self.n_outputs_, out_activation="linear", loss="mse")
 
     def predict(self, X):
-        """Predictions, float64, of shape (n,) or (n, n_outputs_) like the fitted ``y``."""
+        """Predictions, float64, of shape (n,) or ``(n, n_outputs_)`` like the fitted ``y``."""
         X = self._validate_X(X)
         pred = self.network_.predict(X).astype(np.float64)
         return pred.ravel() if self._y_1d else pred

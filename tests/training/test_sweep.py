@@ -38,6 +38,8 @@ def test_grid_expansion_and_errors():
         expand_grid(_spec(), {"network.nope.x": [1]})
     layers = expand_grid(_spec(), {"network.layers.0.units": [4, 16]})
     assert [s.network.layers[0].units for _, s in layers] == [4, 16]
+    bracketed = expand_grid(_spec(), {"network.layers[0].units": [4, 16]})
+    assert [s.network.layers[0].units for _, s in bracketed] == [4, 16]
 
 
 def test_threads_and_processes_agree(table):

@@ -36,6 +36,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # --debug is accepted after the subcommand too (pyneural train ... --debug).
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show tracebacks on errors")
+    _add = sub.add_parser
+
+    def add_parser(name, **kwargs):
+        return _add(name, parents=[common], **kwargs)
+
+    sub.add_parser = add_parser
 
     p = sub.add_parser("demo", help="train small models on built-in data and print what they learned")
     p.set_defaults(func=train.cmd_demo)
@@ -100,8 +110,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--epochs", type=_positive_int, metavar="N", help="override every combination's epochs")
     p.add_argument("--jobs", type=_positive_int, metavar="N", help="combinations at once (default: all workers)")
     p.add_argument("--backend", choices=["threading", "loky", "dask"], default="threading",
-                   help="joblib backend (default threading)")
+                   help="joblib backend (default threading; dask without --scheduler starts a local cluster)")
     p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (implies --backend dask)")
+    p.add_argument("--folds", type=_int_at_least(2), metavar="K", help="override the trainer with K-fold")
+    p.add_argument("--seed", type=_nonnegative_int, metavar="S", help="override the spec's seed")
     p.set_defaults(func=train.cmd_sweep)
 
     p = sub.add_parser("spec", help="validate or show a model spec")

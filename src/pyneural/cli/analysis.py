@@ -29,7 +29,7 @@ def cmd_predict(args) -> int:
         from ..analysis import predict_table
 
         run = _run(source)
-        table = read_csv(args.data)
+        table = read_csv(args.data, run.spec.dataset, require_columns=False)
         out = predict_table(run, table)
     else:
         from ..nn.network import Network

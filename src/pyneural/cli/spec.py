@@ -12,6 +12,8 @@ def cmd_spec(args) -> int:
     ds = spec.dataset
     one_hot = any(f.one_hot for f in ds.features.values())
     inputs = None if one_hot else ds.input_names()
+    if inputs is not None:
+        spec.build_network(len(inputs))  # units expressions and the output layer's width
     if args.action == "validate":
         count = "data-dependent (one-hot)" if inputs is None else len(inputs)
         print(f"{args.spec}: valid model spec {spec.name!r}: {count} inputs, outputs {ds.output_names()}, "

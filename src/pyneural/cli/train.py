@@ -82,19 +82,25 @@ def load_table(data: str, spec):
     return read_csv(data, spec.dataset), str(Path(data).resolve())
 
 
-def cmd_train(args) -> int:
-    from ..errors import InvalidValueError
+def _spec_with_overrides(args):
+    """The spec of ``args.spec`` with --folds, --seed and --epochs applied."""
     from ..model_spec import ModelSpec
-    from ..training.runner import run_spec
 
     spec = ModelSpec.from_json(args.spec)
-    if args.folds is not None:
+    if getattr(args, "folds", None) is not None:
         spec.training.trainer = {"kfolds": args.folds}
-        ModelSpec.from_dict(spec.to_dict())  # re-validate the override
-    if args.seed is not None:
+    if getattr(args, "seed", None) is not None:
         spec.training.seed = args.seed
-    if args.epochs is not None:
+    if getattr(args, "epochs", None) is not None:
         spec.training.epochs = args.epochs
+    return spec
+
+
+def cmd_train(args) -> int:
+    from ..errors import InvalidValueError
+    from ..training.runner import run_spec
+
+    spec = _spec_with_overrides(args)
     if args.data is None:
         raise InvalidValueError("--data: give the CSV to train on (or 'synthetic')")
     table, source = load_table(args.data, spec)
@@ -136,11 +142,10 @@ def cmd_sweep(args) -> int:
     import joblib
 
     from .._io import atomic_write
-    from ..errors import FileFormatError
-    from ..model_spec import ModelSpec
+    from ..errors import FileFormatError, InvalidValueError
     from ..training.sweep import sweep
 
-    spec = ModelSpec.from_json(args.spec)
+    spec = _spec_with_overrides(args)
     try:
         grid = json.loads(Path(args.grid).read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -150,10 +155,13 @@ def cmd_sweep(args) -> int:
     table, source = load_table(args.data, spec)
     backend = "dask" if args.scheduler else args.backend
     with contextlib.ExitStack() as stack:
-        if args.scheduler:
-            from distributed import Client
-
-            stack.enter_context(Client(args.scheduler))
+        if backend == "dask":
+            try:
+                from distributed import Client
+            except ImportError:
+                raise InvalidValueError('--backend dask: needs dask.distributed (pip install "pyneural[dask]")') from None
+            # A scheduler's address, or a local cluster of worker processes.
+            stack.enter_context(Client(args.scheduler) if args.scheduler else Client(processes=True))
         stack.enter_context(joblib.parallel_config(backend=backend))
         result = sweep(spec, grid, table, n_jobs=args.jobs, epochs=args.epochs)
     with atomic_write(args.out, "w", encoding="utf-8") as fh:

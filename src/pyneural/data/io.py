@@ -13,7 +13,7 @@ from ..errors import FileFormatError
 __all__ = ["read_csv"]
 
 
-def read_csv(path, spec=None, **read_csv_kwargs) -> pd.DataFrame:
+def read_csv(path, spec=None, *, require_columns: bool = True, **read_csv_kwargs) -> pd.DataFrame:
     """Read a CSV file; every problem is an error naming the file.
 
     Parameters
@@ -24,6 +24,9 @@ def read_csv(path, spec=None, **read_csv_kwargs) -> pd.DataFrame:
         With a spec, id, date and one-hot columns are read as the strings in the
         file (``pandas.read_csv`` would turn the id ``"0123"`` into 123) and every
         column the spec names must be present.
+    require_columns : bool
+        With False, columns of the spec may be missing (new rows to predict have
+        no target column).
     **read_csv_kwargs
         Passed to ``pandas.read_csv``.
 
@@ -59,10 +62,10 @@ def read_csv(path, spec=None, **read_csv_kwargs) -> pd.DataFrame:
     text_cols = {}
     if spec is not None:
         missing = [c for c in spec.features if c not in header]
-        if missing:
+        if missing and require_columns:
             raise FileFormatError(f"{path}: column(s) {missing} of the dataset spec are missing from the file")
         for name, feat in spec.features.items():
-            if feat.role == "id" or feat.date_format or feat.one_hot:
+            if name in header and (feat.role == "id" or feat.date_format or feat.one_hot):
                 text_cols[name] = "str"
     if text_cols:
         read_csv_kwargs["dtype"] = {**text_cols, **(read_csv_kwargs.get("dtype") or {})}

@@ -36,6 +36,7 @@ import os
 from collections.abc import Iterable, Mapping
 
 from ..errors import SpecError
+from .._io import atomic_write_text
 from .._jsonspec import _got, _json_object, _object, _str
 from .feature import BULK_OPTIONS, ROLES, BulkOption, Feature, Map
 
@@ -277,8 +278,7 @@ class DatasetSpec:
         """
         text = json.dumps(self.to_dict(), indent=indent, allow_nan=False)
         if path is not None:
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(text + "\n")
+            atomic_write_text(path, text + "\n")
         return text
 
     @classmethod

@@ -2,8 +2,8 @@
 out-of-fold predictions in original units, and the run folder.
 
 Folds train in parallel threads through joblib (the native engine releases the
-GIL); ``n_jobs`` folds at a time, each with ``cores // n_jobs`` engine threads, so
-folds × threads never exceed the cores. Per fold, the stateful preprocessing
+GIL); ``n_jobs`` folds at a time, each with ``budget // n_jobs`` engine threads
+(the budget is ``pyneural.get_num_threads()``), so folds × threads stay within it. Per fold, the stateful preprocessing
 (min/max, one-hot categories) is fit on that fold's training rows only.
 """
 

@@ -32,7 +32,8 @@ __all__ = ["expand_grid", "sweep"]
 
 def _set_path(d: dict, path: str, value) -> None:
     node = d
-    keys = path.split(".")
+    # "network.layers[0].units" (as errors print it) and "network.layers.0.units"
+    keys = path.replace("[", ".").replace("]", "").split(".")
     for i, key in enumerate(keys[:-1]):
         if isinstance(node, list):
             try:
@@ -123,7 +124,8 @@ def sweep(spec, grid: Mapping, data: pd.DataFrame, *, n_jobs=None, folds_n_jobs:
     spec : ModelSpec
         The base spec; every combination is a copy with the grid's values set.
     grid : mapping of str to list
-        JSON paths into the spec and the values to try, e.g.
+        JSON paths into the spec (list elements as ``layers[0]`` or ``layers.0``)
+        and the values to try, e.g.
         ``{"network.optimizer.learning_rate": [0.01, 0.1], "training.batch_size": [64, 128]}``.
     data : DataFrame
         The raw table.

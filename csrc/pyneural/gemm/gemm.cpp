@@ -182,6 +182,16 @@ void gemm_bias_act(bool trans_a, bool trans_b, index_t m, index_t n, index_t k, 
   gemm_detail::run(g, n_threads);
 }
 
+GemmBlocking gemm_blocking(bool double_precision) {
+  const int isa = gemm_detail::active_isa();
+  if (double_precision) {
+    const auto* t = gemm_detail::table<double>(isa);
+    return {t->mr, t->nr, t->mc, t->kc, t->nc};
+  }
+  const auto* t = gemm_detail::table<float>(isa);
+  return {t->mr, t->nr, t->mc, t->kc, t->nc};
+}
+
 #define PYNEURAL_INSTANTIATE(T)                                                             \
   template void gemm<T>(bool, bool, index_t, index_t, index_t, T, const T*, index_t, const T*, \
                         index_t, T, T*, index_t, int);                                       \

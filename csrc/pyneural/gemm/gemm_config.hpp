@@ -3,9 +3,9 @@
 //
 //   MR x NR  register tile of the micro-kernel (MR rows broadcast from packed A,
 //            NR columns = NR / lanes vectors loaded from packed B)
-//   KC       depth of one packed block; the KC x NR micro-panel of B stays in L1
-//   MC       rows of the packed MC x KC block of A, kept in L2
-//   NC       columns of the packed KC x NC block of B (L3)
+//   KC       depth of one packed block; the KC x MR micro-panel of A stays in L1
+//   MC       rows of the packed MC x KC block of A (L3, or L2 when small)
+//   NC       columns of the packed KC x NC block of B, kept in L2
 //
 // The direct (unpacked) path for small problems uses up to DIRECT_NV vectors of
 // columns; its row count per tile follows from the register file (REGS).

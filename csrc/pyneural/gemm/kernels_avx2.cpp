@@ -46,6 +46,7 @@ struct V<float> {
   static inline reg add(reg a, reg b) { return _mm256_add_ps(a, b); }
   static inline reg mul(reg a, reg b) { return _mm256_mul_ps(a, b); }
   static inline reg max(reg a, reg b) { return _mm256_max_ps(a, b); }
+  static inline void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
 };
 
 template <>
@@ -66,6 +67,7 @@ struct V<double> {
   static inline reg add(reg a, reg b) { return _mm256_add_pd(a, b); }
   static inline reg mul(reg a, reg b) { return _mm256_mul_pd(a, b); }
   static inline reg max(reg a, reg b) { return _mm256_max_pd(a, b); }
+  static inline void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
 };
 
 #include "gemm_driver.inc"

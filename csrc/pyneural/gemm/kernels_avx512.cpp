@@ -47,6 +47,7 @@ struct V<float> {
   static inline reg add(reg a, reg b) { return _mm512_add_ps(a, b); }
   static inline reg mul(reg a, reg b) { return _mm512_mul_ps(a, b); }
   static inline reg max(reg a, reg b) { return _mm512_max_ps(a, b); }
+  static inline void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
 };
 
 template <>
@@ -65,6 +66,7 @@ struct V<double> {
   static inline reg add(reg a, reg b) { return _mm512_add_pd(a, b); }
   static inline reg mul(reg a, reg b) { return _mm512_mul_pd(a, b); }
   static inline reg max(reg a, reg b) { return _mm512_max_pd(a, b); }
+  static inline void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
 };
 
 #include "gemm_driver.inc"

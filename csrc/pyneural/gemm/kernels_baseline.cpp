@@ -43,6 +43,7 @@ struct V<float> {
   static inline reg add(reg a, reg b) { return _mm_add_ps(a, b); }
   static inline reg mul(reg a, reg b) { return _mm_mul_ps(a, b); }
   static inline reg max(reg a, reg b) { return _mm_max_ps(a, b); }
+  static inline void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
 };
 
 template <>
@@ -67,6 +68,7 @@ struct V<double> {
   static inline reg add(reg a, reg b) { return _mm_add_pd(a, b); }
   static inline reg mul(reg a, reg b) { return _mm_mul_pd(a, b); }
   static inline reg max(reg a, reg b) { return _mm_max_pd(a, b); }
+  static inline void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
 };
 
 #else  // portable C++: one lane per "vector"
@@ -88,6 +90,7 @@ struct ScalarV {
   static inline reg add(reg a, reg b) { return a + b; }
   static inline reg mul(reg a, reg b) { return a * b; }
   static inline reg max(reg a, reg b) { return a > b ? a : b; }
+  static inline void prefetch(const void*) {}
 };
 template <>
 struct V<float> : ScalarV<float> {};

@@ -47,6 +47,8 @@ struct V<float> {
   static inline reg mul(reg a, reg b) { return _mm256_mul_ps(a, b); }
   static inline reg max(reg a, reg b) { return _mm256_max_ps(a, b); }
   static inline void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
+  static constexpr bool kGather = false;
+  static inline reg gather(const float*, index_t, int) { return zero(); }
 };
 
 template <>
@@ -68,6 +70,8 @@ struct V<double> {
   static inline reg mul(reg a, reg b) { return _mm256_mul_pd(a, b); }
   static inline reg max(reg a, reg b) { return _mm256_max_pd(a, b); }
   static inline void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
+  static constexpr bool kGather = false;
+  static inline reg gather(const double*, index_t, int) { return zero(); }
 };
 
 #include "gemm_driver.inc"

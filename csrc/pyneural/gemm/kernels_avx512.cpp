@@ -48,6 +48,13 @@ struct V<float> {
   static inline reg mul(reg a, reg b) { return _mm512_mul_ps(a, b); }
   static inline reg max(reg a, reg b) { return _mm512_max_ps(a, b); }
   static inline void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
+  static constexpr bool kGather = true;  // needs (W - 1) * stride < 2^31
+  static inline reg gather(const float* base, index_t stride, int n) {
+    const __m512i idx = _mm512_mullo_epi32(
+        _mm512_set1_epi32(int(stride)),
+        _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+    return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), mask(n), idx, base, 4);
+  }
 };
 
 template <>
@@ -67,6 +74,12 @@ struct V<double> {
   static inline reg mul(reg a, reg b) { return _mm512_mul_pd(a, b); }
   static inline reg max(reg a, reg b) { return _mm512_max_pd(a, b); }
   static inline void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
+  static constexpr bool kGather = true;  // needs (W - 1) * stride < 2^31
+  static inline reg gather(const double* base, index_t stride, int n) {
+    const __m256i idx = _mm256_mullo_epi32(_mm256_set1_epi32(int(stride)),
+                                           _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    return _mm512_mask_i32gather_pd(_mm512_setzero_pd(), mask(n), idx, base, 8);
+  }
 };
 
 #include "gemm_driver.inc"

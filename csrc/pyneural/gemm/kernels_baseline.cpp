@@ -44,6 +44,8 @@ struct V<float> {
   static inline reg mul(reg a, reg b) { return _mm_mul_ps(a, b); }
   static inline reg max(reg a, reg b) { return _mm_max_ps(a, b); }
   static inline void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
+  static constexpr bool kGather = false;
+  static inline reg gather(const float*, index_t, int) { return zero(); }
 };
 
 template <>
@@ -69,6 +71,8 @@ struct V<double> {
   static inline reg mul(reg a, reg b) { return _mm_mul_pd(a, b); }
   static inline reg max(reg a, reg b) { return _mm_max_pd(a, b); }
   static inline void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
+  static constexpr bool kGather = false;
+  static inline reg gather(const double*, index_t, int) { return zero(); }
 };
 
 #else  // portable C++: one lane per "vector"
@@ -91,6 +95,8 @@ struct ScalarV {
   static inline reg mul(reg a, reg b) { return a * b; }
   static inline reg max(reg a, reg b) { return a > b ? a : b; }
   static inline void prefetch(const void*) {}
+  static constexpr bool kGather = false;
+  static inline reg gather(const T*, index_t, int) { return zero(); }
 };
 template <>
 struct V<float> : ScalarV<float> {};

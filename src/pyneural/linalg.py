@@ -17,6 +17,7 @@ from .errors import InvalidTypeError, InvalidValueError
 __all__ = ["matmul"]
 
 _DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+_fast_matmul = _core.matmul
 
 if _core.cpu_kernel_warning():
     warnings.warn(_core.cpu_kernel_warning(), RuntimeWarning, stacklevel=2)
@@ -74,7 +75,7 @@ def matmul(a, b, out=None, n_threads=None) -> np.ndarray:
     # Fast path, all in C++: plain float arrays, positive or default thread count.
     # The default thread count is only looked up for products big enough to thread.
     if n_threads is None or (type(n_threads) is int and n_threads > 0):
-        result = _core.matmul(a, b, out, n_threads, get_num_threads)
+        result = _fast_matmul(a, b, out, n_threads, get_num_threads)
         if result is not None:
             return result
     n_threads = resolve_threads(n_threads)

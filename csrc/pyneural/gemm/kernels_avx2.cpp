@@ -49,6 +49,8 @@ struct V<float> {
   static inline void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
   static constexpr bool kGather = false;
   static inline reg gather(const float*, index_t, int) { return zero(); }
+  static constexpr bool kTranspose = false;
+  static inline void transpose_block(const float*, index_t, float*, index_t, int, int) {}
 };
 
 template <>
@@ -72,6 +74,8 @@ struct V<double> {
   static inline void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
   static constexpr bool kGather = false;
   static inline reg gather(const double*, index_t, int) { return zero(); }
+  static constexpr bool kTranspose = false;
+  static inline void transpose_block(const double*, index_t, double*, index_t, int, int) {}
 };
 
 #include "gemm_driver.inc"

@@ -46,6 +46,8 @@ struct V<float> {
   static inline void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
   static constexpr bool kGather = false;
   static inline reg gather(const float*, index_t, int) { return zero(); }
+  static constexpr bool kTranspose = false;
+  static inline void transpose_block(const float*, index_t, float*, index_t, int, int) {}
 };
 
 template <>
@@ -73,6 +75,8 @@ struct V<double> {
   static inline void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
   static constexpr bool kGather = false;
   static inline reg gather(const double*, index_t, int) { return zero(); }
+  static constexpr bool kTranspose = false;
+  static inline void transpose_block(const double*, index_t, double*, index_t, int, int) {}
 };
 
 #else  // portable C++: one lane per "vector"
@@ -97,6 +101,8 @@ struct ScalarV {
   static inline void prefetch(const void*) {}
   static constexpr bool kGather = false;
   static inline reg gather(const T*, index_t, int) { return zero(); }
+  static constexpr bool kTranspose = false;
+  static inline void transpose_block(const T*, index_t, T*, index_t, int, int) {}
 };
 template <>
 struct V<float> : ScalarV<float> {};

@@ -28,6 +28,21 @@ void init_config(py::module_& m) {
       },
       py::arg("name"),
       "Use the GEMM kernels of instruction set `name` from now on (ValueError if unsupported).");
+  m.def(
+      "gemm_blocking",
+      [](const std::string& dtype) {
+        if (dtype != "float32" && dtype != "float64")
+          throw EngineError("dtype: expected 'float32' or 'float64', got '" + dtype + "'");
+        const GemmBlocking b = gemm_blocking(dtype == "float64");
+        py::dict d;
+        d["mr"] = b.mr;
+        d["nr"] = b.nr;
+        d["mc"] = b.mc;
+        d["kc"] = b.kc;
+        d["nc"] = b.nc;
+        return d;
+      },
+      py::arg("dtype"), "Register tile (mr, nr) and cache blocks (mc, kc, nc) of the active kernel.");
   m.def("cpu_kernel_warning", &gemm_isa_warning,
         "Why PYNEURAL_CPU_FEATURES was ignored, or '' if it was followed or is unset.");
 }

@@ -65,12 +65,18 @@ void gemm_bias_act_py(const py::array& a, const py::array& b, const py::object& 
 
 // ------------------------------------------------------------------ matmul fast path
 //
-// pyneural.linalg.matmul calls this first. It accepts only the plain case (2-D
-// ndarrays of one native float dtype, each C-ordered or a transposed view, out
-// absent or a matching C-contiguous writable array not overlapping the inputs)
-// and returns None otherwise, so that the Python side produces the detailed
-// error or copies the operands. The thread count is only asked for (through
-// `threads`, a callable) when the product is big enough to use threads.
+// pyneural.linalg.matmul calls this first: _core.matmul(a, b, out, n_threads,
+// threads). It accepts only the plain case (2-D ndarrays of one native float
+// dtype, each C-ordered or a transposed view, out None or a matching writable
+// C-contiguous array not overlapping the inputs) and returns None otherwise, so
+// that the Python side produces the detailed error or copies the operands.
+// n_threads is a positive int or None; then `threads()` is called, but only for
+// products big enough to use threads. A raw METH_FASTCALL function: the products
+// it serves in the engine's shapes take ~3 us, so ~0.2 us of argument parsing
+// counts.
+
+constexpr int kNpyFloat = 11, kNpyDouble = 12;      // NPY_FLOAT, NPY_DOUBLE
+constexpr int kNpyCContiguous = 0x0001, kNpyWriteable = 0x0400;
 
 struct Operand {
   const char* data;
@@ -78,12 +84,21 @@ struct Operand {
   bool trans;
 };
 
-// A 2-D float array read as a row-major matrix or its transpose; false if not.
-bool operand(const py::array& x, py::ssize_t item, Operand& op) {
-  if (x.ndim() != 2) return false;
-  const index_t rows = x.shape(0), cols = x.shape(1);
-  const index_t s0 = x.strides(0), s1 = x.strides(1);
-  op.data = static_cast<const char*>(x.data());
+// 4 or 8 for a native-endian float32/float64 ndarray, else 0.
+int float_kind(PyObject* obj) {
+  if (!py::detail::npy_api::get().PyArray_Check_(obj)) return 0;
+  const auto* d = py::detail::array_descriptor_proxy(py::detail::array_proxy(obj)->descr);
+  if (d->byteorder != '=' && d->byteorder != '<' && d->byteorder != '|') return 0;
+  return d->type_num == kNpyFloat ? 4 : d->type_num == kNpyDouble ? 8 : 0;
+}
+
+// A 2-D array read as a row-major matrix or its transpose; false if neither.
+bool operand(PyObject* obj, index_t item, Operand& op) {
+  const auto* x = py::detail::array_proxy(obj);
+  if (x->nd != 2) return false;
+  const index_t rows = x->dimensions[0], cols = x->dimensions[1];
+  const index_t s0 = x->strides[0], s1 = x->strides[1];
+  op.data = x->data;
   op.rows = rows;
   op.cols = cols;
   if (rows == 0 || cols == 0) {
@@ -105,13 +120,13 @@ bool operand(const py::array& x, py::ssize_t item, Operand& op) {
 }
 
 // Bytes [lo, hi) an operand's elements span.
-void extent(const Operand& op, py::ssize_t item, std::uintptr_t& lo, std::uintptr_t& hi) {
+void extent(const Operand& op, index_t item, std::uintptr_t& lo, std::uintptr_t& hi) {
   lo = reinterpret_cast<std::uintptr_t>(op.data);
   const index_t outer = op.trans ? op.cols : op.rows, inner = op.trans ? op.rows : op.cols;
   hi = lo + std::uintptr_t(((outer - 1) * op.ld + inner) * item);
 }
 
-bool overlaps(const Operand& x, const Operand& y, py::ssize_t item) {
+bool overlaps(const Operand& x, const Operand& y, index_t item) {
   if (x.rows == 0 || x.cols == 0 || y.rows == 0 || y.cols == 0) return false;
   std::uintptr_t xl, xh, yl, yh;
   extent(x, item, xl, xh);
@@ -120,56 +135,79 @@ bool overlaps(const Operand& x, const Operand& y, py::ssize_t item) {
 }
 
 template <typename T>
-py::object matmul_typed(const py::array& a, const py::array& b, py::handle out_h,
-                        py::handle n_threads, py::handle threads) {
-  constexpr py::ssize_t item = sizeof(T);
+PyObject* matmul_typed(PyObject* a, PyObject* b, PyObject* out_obj, PyObject* n_threads,
+                       PyObject* threads) {
+  constexpr index_t item = sizeof(T);
   Operand A, B;
-  if (!operand(a, item, A) || !operand(b, item, B) || A.cols != B.rows) return py::none();
+  if (!operand(a, item, A) || !operand(b, item, B) || A.cols != B.rows) Py_RETURN_NONE;
   const index_t m = A.rows, n = B.cols, k = A.cols;
-  py::array out;
-  if (out_h.is_none()) {
-    out = py::array_t<T>({py::ssize_t(m), py::ssize_t(n)});
+  py::object out;
+  if (out_obj == Py_None) {
+    auto& api = py::detail::npy_api::get();
+    Py_intptr_t dims[2] = {Py_intptr_t(m), Py_intptr_t(n)};
+    PyObject* arr = api.PyArray_NewFromDescr_(  // steals the descriptor reference
+        api.PyArray_Type_, api.PyArray_DescrFromType_(item == 4 ? kNpyFloat : kNpyDouble), 2,
+        dims, nullptr, nullptr, 0, nullptr);
+    if (!arr) return nullptr;
+    out = py::reinterpret_steal<py::object>(arr);
   } else {
-    if (!py::isinstance<py::array>(out_h)) return py::none();
-    out = py::reinterpret_borrow<py::array>(out_h);
-    const auto dt = out.dtype();
-    if (dt.num() != py::dtype::of<T>().num() || (dt.byteorder() != '=' && dt.byteorder() != '<' &&
-                                                  dt.byteorder() != '|'))
-      return py::none();
-    if (out.ndim() != 2 || out.shape(0) != m || out.shape(1) != n || !out.writeable() ||
-        !(out.flags() & py::array::c_style))
-      return py::none();
-    const Operand C{static_cast<const char*>(out.data()), m, n, n, false};
-    if (overlaps(C, A, item) || overlaps(C, B, item)) return py::none();
+    if (float_kind(out_obj) != int(item)) Py_RETURN_NONE;
+    const auto* o = py::detail::array_proxy(out_obj);
+    if (o->nd != 2 || o->dimensions[0] != m || o->dimensions[1] != n ||
+        (o->flags & (kNpyCContiguous | kNpyWriteable)) != (kNpyCContiguous | kNpyWriteable))
+      Py_RETURN_NONE;
+    const Operand C{o->data, m, n, n, false};
+    if (overlaps(C, A, item) || overlaps(C, B, item)) Py_RETURN_NONE;
+    out = py::reinterpret_borrow<py::object>(out_obj);
   }
   const double work = double(m) * double(n) * double(k);
-  int nt = 1;
-  if (!n_threads.is_none()) {
-    nt = n_threads.cast<int>();
+  long nt = 1;
+  if (n_threads != Py_None) {
+    nt = PyLong_AsLong(n_threads);
+    if (nt == -1 && PyErr_Occurred()) return nullptr;
   } else if (work >= 64.0 * 64.0 * 64.0) {
-    nt = threads().cast<int>();
+    PyObject* r = PyObject_CallNoArgs(threads);
+    if (!r) return nullptr;
+    nt = PyLong_AsLong(r);
+    Py_DECREF(r);
+    if (nt == -1 && PyErr_Occurred()) return nullptr;
   }
-  if (nt < 1) nt = 1;
+  const int nti = nt < 1 ? 1 : (nt > 4096 ? 4096 : int(nt));
   const T* ap = reinterpret_cast<const T*>(A.data);
   const T* bp = reinterpret_cast<const T*>(B.data);
-  T* cp = static_cast<T*>(out.mutable_data());
+  T* cp = reinterpret_cast<T*>(py::detail::array_proxy(out.ptr())->data);
   if (work >= kReleaseGilWork) {
     py::gil_scoped_release release;
-    gemm<T>(A.trans, B.trans, m, n, k, T(1), ap, A.ld, bp, B.ld, T(0), cp, n, nt);
+    gemm<T>(A.trans, B.trans, m, n, k, T(1), ap, A.ld, bp, B.ld, T(0), cp, n, nti);
   } else {
-    gemm<T>(A.trans, B.trans, m, n, k, T(1), ap, A.ld, bp, B.ld, T(0), cp, n, nt);
+    gemm<T>(A.trans, B.trans, m, n, k, T(1), ap, A.ld, bp, B.ld, T(0), cp, n, nti);
   }
-  return std::move(out);
+  return out.release().ptr();
 }
 
-// 11 = NPY_FLOAT, 12 = NPY_DOUBLE; 0 if not a native-endian float array.
-int float_kind(const py::array& x) {
-  const auto dt = x.dtype();
-  const char bo = dt.byteorder();
-  if (bo != '=' && bo != '<' && bo != '|') return 0;
-  const int num = dt.num();
-  return num == py::dtype::of<float>().num() ? 4 : num == py::dtype::of<double>().num() ? 8 : 0;
+PyObject* matmul_fastcall(PyObject*, PyObject* const* args, Py_ssize_t nargs) {
+  if (nargs != 5) {
+    PyErr_SetString(PyExc_TypeError, "matmul(a, b, out, n_threads, threads): 5 arguments");
+    return nullptr;
+  }
+  try {
+    const int kind = float_kind(args[0]);
+    if (kind == 0 || float_kind(args[1]) != kind) Py_RETURN_NONE;
+    return kind == 4 ? matmul_typed<float>(args[0], args[1], args[2], args[3], args[4])
+                     : matmul_typed<double>(args[0], args[1], args[2], args[3], args[4]);
+  } catch (py::error_already_set& e) {
+    e.restore();
+  } catch (const std::exception& e) {
+    PyErr_SetString(PyExc_RuntimeError, e.what());
+  }
+  return nullptr;
 }
+
+PyMethodDef matmul_def = {
+    "matmul", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&matmul_fastcall)),
+    METH_FASTCALL,
+    "matmul(a, b, out, n_threads, threads)\n--\n\nFast path of pyneural.linalg.matmul: a @ b "
+    "for plain inputs, or None when the arguments need the checked Python path."};
 
 }  // namespace
 
@@ -205,22 +243,8 @@ void init_linalg(py::module_& m) {
       "out = act(a @ b + bias) with the activation fused into the GEMM's write-out; codes: "
       "0 linear, 1 relu, 2 tanh, 3 sigmoid; bias may be None.");
 
-  m.def(
-      "matmul",
-      [](py::handle a, py::handle b, py::handle out, py::handle n_threads,
-         py::handle threads) -> py::object {
-        if (!py::isinstance<py::array>(a) || !py::isinstance<py::array>(b)) return py::none();
-        const auto aa = py::reinterpret_borrow<py::array>(a);
-        const auto ba = py::reinterpret_borrow<py::array>(b);
-        const int kind = float_kind(aa);
-        if (kind == 0 || float_kind(ba) != kind) return py::none();
-        return kind == 4 ? matmul_typed<float>(aa, ba, out, n_threads, threads)
-                         : matmul_typed<double>(aa, ba, out, n_threads, threads);
-      },
-      py::arg("a"), py::arg("b"), py::arg("out"), py::arg("n_threads"), py::arg("threads"),
-      "Fast path of pyneural.linalg.matmul: a @ b for plain inputs, or None when the "
-      "arguments need the checked Python path. n_threads: a positive int, or None to call "
-      "threads() (only when the product is big enough to use threads).");
+  m.add_object("matmul", py::reinterpret_steal<py::object>(
+                             PyCFunction_NewEx(&matmul_def, nullptr, m.attr("__name__").ptr())));
 }
 
 }  // namespace pyneural::bindings

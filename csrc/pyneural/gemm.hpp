@@ -42,4 +42,11 @@ bool gemm_set_isa(const std::string& name);
 // Why PYNEURAL_CPU_FEATURES was not followed (empty when it was, or is unset).
 std::string gemm_isa_warning();
 
+// Register tile and cache blocks of the active kernels (for tests and reports).
+struct GemmBlocking {
+  int mr, nr;
+  index_t mc, kc, nc;
+};
+GemmBlocking gemm_blocking(bool double_precision);
+
 }  // namespace pyneural

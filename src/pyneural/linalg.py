@@ -6,15 +6,21 @@ tested and benchmarked against NumPy's BLAS on its own.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from . import _core
-from ._config import resolve_threads
+from ._config import get_num_threads, resolve_threads
 from .errors import InvalidTypeError, InvalidValueError
 
 __all__ = ["matmul"]
 
 _DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+_fast_matmul = _core.matmul
+
+if _core.cpu_kernel_warning():
+    warnings.warn(_core.cpu_kernel_warning(), RuntimeWarning, stacklevel=2)
 
 
 def _as_operand(x, name: str, dtype=None) -> np.ndarray:
@@ -23,6 +29,8 @@ def _as_operand(x, name: str, dtype=None) -> np.ndarray:
             x = np.asarray(x)
         except Exception as exc:  # noqa: BLE001
             raise InvalidTypeError(f"{name}: expected an array, got {type(x).__name__}") from exc
+    if x.dtype.kind == "f" and not x.dtype.isnative:
+        x = x.astype(x.dtype.newbyteorder("="))
     if x.ndim != 2:
         raise InvalidValueError(f"{name}: expected a 2-D array, got shape {x.shape}")
     if dtype is None:
@@ -50,18 +58,27 @@ def matmul(a, b, out=None, n_threads=None) -> np.ndarray:
     ----------
     a : ndarray, shape (m, k)
         float32 or float64; C-ordered arrays and transposed views (``x.T``) are
-        read in place.
+        read in place, as are row slices of bigger arrays.
     b : ndarray, shape (k, n)
         Same dtype as ``a``.
     out : ndarray, shape (m, n), optional
         C-contiguous array of the same dtype to write into.
     n_threads : int, optional
         Threads to use (``None``: ``pyneural.get_num_threads()``; ``-1``: all cores).
+        Small products run on one thread whatever is asked; the result does not
+        depend on the thread count.
 
     Returns
     -------
     ndarray, shape (m, n)
     """
+    # Fast path, all in C++: plain float arrays, positive or default thread count.
+    # The default thread count is only looked up for products big enough to thread.
+    if n_threads is None or (type(n_threads) is int and n_threads > 0):
+        result = _fast_matmul(a, b, out, n_threads, get_num_threads)
+        if result is not None:
+            return result
+    n_threads = resolve_threads(n_threads)
     a = _as_operand(a, "a")
     b = _as_operand(b, "b", a.dtype)
     if a.shape[1] != b.shape[0]:
@@ -80,5 +97,10 @@ def matmul(a, b, out=None, n_threads=None) -> np.ndarray:
             )
         if not out.flags.c_contiguous or not out.flags.writeable:
             raise InvalidValueError("out: must be a writable C-contiguous array")
-    _core.gemm(a, b, out, 1.0, 0.0, resolve_threads(n_threads))
+        if np.may_share_memory(out, a) or np.may_share_memory(out, b):
+            result = np.empty(shape, dtype=a.dtype)
+            _core.gemm(a, b, result, 1.0, 0.0, n_threads)
+            out[...] = result
+            return out
+    _core.gemm(a, b, out, 1.0, 0.0, n_threads)
     return out

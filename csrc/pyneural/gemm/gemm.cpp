@@ -109,7 +109,8 @@ void run(const Args<T>& g, int n_threads) {
   const KernelTable<T>* kt = table<T>(active_isa());
   const double work = double(g.m) * double(g.n) * double(g.k);
   const bool direct =
-      g.k <= kt->kc && (g.n <= gemm_config::kDirectMaxN || work <= gemm_config::kDirectMaxWork);
+      g.k <= kt->kc && (g.n <= gemm_config::kDirectMaxN ||
+                        double(g.m) * double(g.k) * sizeof(T) <= gemm_config::kDirectMaxABytes);
   int nt = n_threads < 1 ? 1 : n_threads;
   if (work < gemm_config::kParallelMinWork) nt = 1;
   if (direct) nt = int(std::min<index_t>(nt, std::max<index_t>(1, g.m / gemm_config::kMinRowsPerThread)));
@@ -180,6 +181,16 @@ void gemm_bias_act(bool trans_a, bool trans_b, index_t m, index_t n, index_t k, 
                                a,       lda,     b,    ldb, T(0), c,
                                ldc,     bias,    int(act), &gemm_detail::act_tile<T>};
   gemm_detail::run(g, n_threads);
+}
+
+GemmBlocking gemm_blocking(bool double_precision) {
+  const int isa = gemm_detail::active_isa();
+  if (double_precision) {
+    const auto* t = gemm_detail::table<double>(isa);
+    return {t->mr, t->nr, t->mc, t->kc, t->nc};
+  }
+  const auto* t = gemm_detail::table<float>(isa);
+  return {t->mr, t->nr, t->mc, t->kc, t->nc};
 }
 
 #define PYNEURAL_INSTANTIATE(T)                                                             \

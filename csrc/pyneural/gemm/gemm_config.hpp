@@ -3,9 +3,9 @@
 //
 //   MR x NR  register tile of the micro-kernel (MR rows broadcast from packed A,
 //            NR columns = NR / lanes vectors loaded from packed B)
-//   KC       depth of one packed block; the KC x NR micro-panel of B stays in L1
-//   MC       rows of the packed MC x KC block of A, kept in L2
-//   NC       columns of the packed KC x NC block of B (L3)
+//   KC       depth of one packed block; the KC x MR micro-panel of A stays in L1
+//   MC       rows of the packed MC x KC block of A (L3, or L2 when small)
+//   NC       columns of the packed KC x NC block of B, kept in L2
 //
 // The direct (unpacked) path for small problems uses up to DIRECT_NV vectors of
 // columns; its row count per tile follows from the register file (REGS).
@@ -23,36 +23,36 @@ struct Blocking;
 template <>
 struct Blocking<Isa::Baseline, float> {
   static constexpr int MR = 6, NR = 8, REGS = 16, DIRECT_NV = 3;
-  static constexpr long MC = 192, KC = 256, NC = 2048;
+  static constexpr long MC = 1536, KC = 256, NC = 128;
 };
 template <>
 struct Blocking<Isa::Baseline, double> {
   static constexpr int MR = 6, NR = 4, REGS = 16, DIRECT_NV = 3;
-  static constexpr long MC = 192, KC = 256, NC = 2048;
+  static constexpr long MC = 1536, KC = 256, NC = 128;
 };
 
 // AVX2 + FMA (16 ymm registers).
 template <>
 struct Blocking<Isa::Avx2, float> {
   static constexpr int MR = 6, NR = 16, REGS = 16, DIRECT_NV = 3;
-  static constexpr long MC = 144, KC = 256, NC = 4080;
+  static constexpr long MC = 1536, KC = 256, NC = 256;
 };
 template <>
 struct Blocking<Isa::Avx2, double> {
   static constexpr int MR = 6, NR = 8, REGS = 16, DIRECT_NV = 3;
-  static constexpr long MC = 96, KC = 256, NC = 4080;
+  static constexpr long MC = 1536, KC = 256, NC = 128;
 };
 
 // AVX-512F (32 zmm registers).
 template <>
 struct Blocking<Isa::Avx512, float> {
   static constexpr int MR = 12, NR = 32, REGS = 32, DIRECT_NV = 4;
-  static constexpr long MC = 240, KC = 256, NC = 4096;
+  static constexpr long MC = 3072, KC = 384, NC = 480;
 };
 template <>
 struct Blocking<Isa::Avx512, double> {
   static constexpr int MR = 12, NR = 16, REGS = 32, DIRECT_NV = 5;
-  static constexpr long MC = 144, KC = 256, NC = 4096;
+  static constexpr long MC = 1536, KC = 256, NC = 512;
 };
 
 }  // namespace gemm_config
@@ -62,12 +62,14 @@ namespace pyneural {
 namespace gemm_config {
 
 // Front-end policy, the same for every instruction set (so the path an element
-// takes never depends on the thread count).
-//   direct (unpacked) path when k <= KC and (n <= kDirectMaxN or m*n*k <= kDirectMaxWork)
-//   threads only when m*n*k >= kParallelMinWork, and at least kMinRowsPerThread
-//   rows (direct path) per thread
+// takes never depends on the thread count). The direct (unpacked) path runs when
+// k <= KC and either op(A) is small enough to stay in L2 while it is re-read for
+// every block of columns, or C is narrow; then packing costs more than it saves.
+// Both paths accumulate each element in the same order when k <= KC.
+// Threads only when m*n*k >= kParallelMinWork, with at least kMinRowsPerThread
+// rows per thread on the direct path.
 constexpr long kDirectMaxN = 64;
-constexpr double kDirectMaxWork = 96.0 * 96.0 * 96.0;
+constexpr double kDirectMaxABytes = 1 << 20;
 constexpr double kParallelMinWork = 64.0 * 64.0 * 64.0;
 constexpr long kMinRowsPerThread = 32;
 

@@ -46,6 +46,11 @@ struct V<float> {
   static inline reg add(reg a, reg b) { return _mm256_add_ps(a, b); }
   static inline reg mul(reg a, reg b) { return _mm256_mul_ps(a, b); }
   static inline reg max(reg a, reg b) { return _mm256_max_ps(a, b); }
+  static inline void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
+  static constexpr bool kGather = false;
+  static inline reg gather(const float*, index_t, int) { return zero(); }
+  static constexpr bool kTranspose = false;
+  static inline void transpose_block(const float*, index_t, float*, index_t, int, int) {}
 };
 
 template <>
@@ -66,6 +71,11 @@ struct V<double> {
   static inline reg add(reg a, reg b) { return _mm256_add_pd(a, b); }
   static inline reg mul(reg a, reg b) { return _mm256_mul_pd(a, b); }
   static inline reg max(reg a, reg b) { return _mm256_max_pd(a, b); }
+  static inline void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
+  static constexpr bool kGather = false;
+  static inline reg gather(const double*, index_t, int) { return zero(); }
+  static constexpr bool kTranspose = false;
+  static inline void transpose_block(const double*, index_t, double*, index_t, int, int) {}
 };
 
 #include "gemm_driver.inc"

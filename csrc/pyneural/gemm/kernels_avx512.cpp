@@ -47,6 +47,52 @@ struct V<float> {
   static inline reg add(reg a, reg b) { return _mm512_add_ps(a, b); }
   static inline reg mul(reg a, reg b) { return _mm512_mul_ps(a, b); }
   static inline reg max(reg a, reg b) { return _mm512_max_ps(a, b); }
+  static inline void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
+  // dst[c * ldd + r] = src[r * lds + c] for r < rows <= 16, c < cols <= 16.
+  static constexpr bool kTranspose = true;
+  static inline void transpose_block(const float* src, index_t lds, float* dst, index_t ldd,
+                                     int rows, int cols) {
+    const __mmask16 cm = mask(cols), rm = mask(rows);
+    __m512 r[16], t[16];
+#pragma GCC unroll 16
+    for (int i = 0; i < 16; ++i)
+      r[i] = i < rows ? _mm512_maskz_loadu_ps(cm, src + i * lds) : _mm512_setzero_ps();
+    // Pairs of rows interleaved, then 4-row columns inside each 128-bit lane...
+#pragma GCC unroll 8
+    for (int i = 0; i < 8; ++i) {
+      t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+      t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+    }
+#pragma GCC unroll 4
+    for (int j = 0; j < 4; ++j) {  // u[4j + c], lane L: rows 4j..4j+3 of column 4L + c
+      r[4 * j] = _mm512_shuffle_ps(t[4 * j], t[4 * j + 2], 0x44);
+      r[4 * j + 1] = _mm512_shuffle_ps(t[4 * j], t[4 * j + 2], 0xEE);
+      r[4 * j + 2] = _mm512_shuffle_ps(t[4 * j + 1], t[4 * j + 3], 0x44);
+      r[4 * j + 3] = _mm512_shuffle_ps(t[4 * j + 1], t[4 * j + 3], 0xEE);
+    }
+    // ...then a 4 x 4 transpose of 128-bit lanes among u[c], u[4+c], u[8+c], u[12+c].
+#pragma GCC unroll 4
+    for (int c = 0; c < 4; ++c) {
+      const __m512 y0 = _mm512_shuffle_f32x4(r[c], r[4 + c], 0x44);
+      const __m512 y1 = _mm512_shuffle_f32x4(r[c], r[4 + c], 0xEE);
+      const __m512 y2 = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0x44);
+      const __m512 y3 = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0xEE);
+      t[c] = _mm512_shuffle_f32x4(y0, y2, 0x88);       // column c
+      t[4 + c] = _mm512_shuffle_f32x4(y0, y2, 0xDD);   // column 4 + c
+      t[8 + c] = _mm512_shuffle_f32x4(y1, y3, 0x88);   // column 8 + c
+      t[12 + c] = _mm512_shuffle_f32x4(y1, y3, 0xDD);  // column 12 + c
+    }
+#pragma GCC unroll 16
+    for (int c = 0; c < 16; ++c)
+      if (c < cols) _mm512_mask_storeu_ps(dst + c * ldd, rm, t[c]);
+  }
+  static constexpr bool kGather = true;  // needs (W - 1) * stride < 2^31
+  static inline reg gather(const float* base, index_t stride, int n) {
+    const __m512i idx = _mm512_mullo_epi32(
+        _mm512_set1_epi32(int(stride)),
+        _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+    return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), mask(n), idx, base, 4);
+  }
 };
 
 template <>
@@ -65,6 +111,42 @@ struct V<double> {
   static inline reg add(reg a, reg b) { return _mm512_add_pd(a, b); }
   static inline reg mul(reg a, reg b) { return _mm512_mul_pd(a, b); }
   static inline reg max(reg a, reg b) { return _mm512_max_pd(a, b); }
+  static inline void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
+  // dst[c * ldd + r] = src[r * lds + c] for r < rows <= 8, c < cols <= 8.
+  static constexpr bool kTranspose = true;
+  static inline void transpose_block(const double* src, index_t lds, double* dst, index_t ldd,
+                                     int rows, int cols) {
+    const __mmask8 cm = mask(cols), rm = mask(rows);
+    __m512d r[8], t[8];
+#pragma GCC unroll 8
+    for (int i = 0; i < 8; ++i)
+      r[i] = i < rows ? _mm512_maskz_loadu_pd(cm, src + i * lds) : _mm512_setzero_pd();
+#pragma GCC unroll 4
+    for (int i = 0; i < 4; ++i) {  // t[2i + c], lane L: rows 2i, 2i+1 of column 2L + c
+      t[2 * i] = _mm512_unpacklo_pd(r[2 * i], r[2 * i + 1]);
+      t[2 * i + 1] = _mm512_unpackhi_pd(r[2 * i], r[2 * i + 1]);
+    }
+#pragma GCC unroll 2
+    for (int c = 0; c < 2; ++c) {  // 4 x 4 transpose of lanes among t[c], t[2+c], t[4+c], t[6+c]
+      const __m512d y0 = _mm512_shuffle_f64x2(t[c], t[2 + c], 0x44);
+      const __m512d y1 = _mm512_shuffle_f64x2(t[c], t[2 + c], 0xEE);
+      const __m512d y2 = _mm512_shuffle_f64x2(t[4 + c], t[6 + c], 0x44);
+      const __m512d y3 = _mm512_shuffle_f64x2(t[4 + c], t[6 + c], 0xEE);
+      r[c] = _mm512_shuffle_f64x2(y0, y2, 0x88);      // column c
+      r[2 + c] = _mm512_shuffle_f64x2(y0, y2, 0xDD);  // column 2 + c
+      r[4 + c] = _mm512_shuffle_f64x2(y1, y3, 0x88);  // column 4 + c
+      r[6 + c] = _mm512_shuffle_f64x2(y1, y3, 0xDD);  // column 6 + c
+    }
+#pragma GCC unroll 8
+    for (int c = 0; c < 8; ++c)
+      if (c < cols) _mm512_mask_storeu_pd(dst + c * ldd, rm, r[c]);
+  }
+  static constexpr bool kGather = true;  // needs (W - 1) * stride < 2^31
+  static inline reg gather(const double* base, index_t stride, int n) {
+    const __m256i idx = _mm256_mullo_epi32(_mm256_set1_epi32(int(stride)),
+                                           _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    return _mm512_mask_i32gather_pd(_mm512_setzero_pd(), mask(n), idx, base, 8);
+  }
 };
 
 #include "gemm_driver.inc"

@@ -43,6 +43,11 @@ struct V<float> {
   static inline reg add(reg a, reg b) { return _mm_add_ps(a, b); }
   static inline reg mul(reg a, reg b) { return _mm_mul_ps(a, b); }
   static inline reg max(reg a, reg b) { return _mm_max_ps(a, b); }
+  static inline void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
+  static constexpr bool kGather = false;
+  static inline reg gather(const float*, index_t, int) { return zero(); }
+  static constexpr bool kTranspose = false;
+  static inline void transpose_block(const float*, index_t, float*, index_t, int, int) {}
 };
 
 template <>
@@ -67,6 +72,11 @@ struct V<double> {
   static inline reg add(reg a, reg b) { return _mm_add_pd(a, b); }
   static inline reg mul(reg a, reg b) { return _mm_mul_pd(a, b); }
   static inline reg max(reg a, reg b) { return _mm_max_pd(a, b); }
+  static inline void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
+  static constexpr bool kGather = false;
+  static inline reg gather(const double*, index_t, int) { return zero(); }
+  static constexpr bool kTranspose = false;
+  static inline void transpose_block(const double*, index_t, double*, index_t, int, int) {}
 };
 
 #else  // portable C++: one lane per "vector"
@@ -88,6 +98,11 @@ struct ScalarV {
   static inline reg add(reg a, reg b) { return a + b; }
   static inline reg mul(reg a, reg b) { return a * b; }
   static inline reg max(reg a, reg b) { return a > b ? a : b; }
+  static inline void prefetch(const void*) {}
+  static constexpr bool kGather = false;
+  static inline reg gather(const T*, index_t, int) { return zero(); }
+  static constexpr bool kTranspose = false;
+  static inline void transpose_block(const T*, index_t, T*, index_t, int, int) {}
 };
 template <>
 struct V<float> : ScalarV<float> {};

@@ -1,0 +1,395 @@
+"""pyneural's GEMM (pyneural.linalg.matmul, _core.gemm, _core.gemm_bias_act) against NumPy.
+
+Every CPU kernel variant this machine supports is tested (``set_cpu_kernel``).
+Results are compared with a float64 product using the standard forward error
+bound of a length-k dot product in any summation order, with or without FMA:
+``|C - C_exact| <= gamma_k * (|A| @ |B|)``, ``gamma_k = k u / (1 - k u)``
+(Higham, *Accuracy and Stability of Numerical Algorithms*, eq. 3.5), with
+``u = eps / 2`` of the dtype; a factor of 2 covers the float64 reference itself.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import pyneural as pn
+from pyneural import _core
+from pyneural.errors import InvalidTypeError, InvalidValueError, PyneuralError
+
+DTYPES = [np.float32, np.float64]
+KERNELS = _core.available_cpu_kernels()
+
+
+@pytest.fixture(params=KERNELS)
+def kernel(request):
+    """Run the test with each CPU kernel variant, restoring the default afterwards."""
+    before = _core.cpu_kernel()
+    _core.set_cpu_kernel(request.param)
+    yield request.param
+    _core.set_cpu_kernel(before)
+
+
+def operands(rng, m, k, n, trans_a, trans_b, dtype):
+    """op(A) (m x k) and op(B) (k x n); transposed operands are views of stored transposes."""
+    a = rng.standard_normal((k, m) if trans_a else (m, k)).astype(dtype)
+    b = rng.standard_normal((n, k) if trans_b else (k, n)).astype(dtype)
+    return (a.T if trans_a else a), (b.T if trans_b else b)
+
+
+def assert_product(c, a, b, alpha=1.0, beta=0.0, c0=None):
+    """c == alpha * a @ b + beta * c0 within the rounding-error bound of c's dtype."""
+    a64, b64 = a.astype(np.float64), b.astype(np.float64)
+    ref = alpha * (a64 @ b64)
+    scale = abs(alpha) * (np.abs(a64) @ np.abs(b64))
+    if c0 is not None and beta != 0.0:
+        ref = ref + beta * c0.astype(np.float64)
+        scale = scale + abs(beta) * np.abs(c0.astype(np.float64))
+    k = a.shape[1]
+    u = np.finfo(c.dtype).eps / 2
+    gamma = (k + 2) * u / (1 - (k + 2) * u)
+    bound = 2 * gamma * scale + np.finfo(c.dtype).tiny
+    err = np.abs(c.astype(np.float64) - ref)
+    assert c.shape == ref.shape
+    assert np.all(np.isfinite(c))
+    worst = np.unravel_index(np.argmax(err - bound), err.shape) if err.size else None
+    assert np.all(err <= bound), f"error {err[worst]} > bound {bound[worst]} at {worst}"
+
+
+def blocking(dtype):
+    return _core.gemm_blocking(np.dtype(dtype).name)
+
+
+# --------------------------------------------------------------------------- sizes
+
+
+def awkward_sizes(dtype):
+    """0, 1, primes, MR±1, NR±1 and KC±1 of the active kernel, 257."""
+    b = blocking(dtype)
+    sizes = {0, 1, 2, 3, 7, 13, 31, 37, 257}
+    sizes |= {b["mr"] - 1, b["mr"], b["mr"] + 1, b["nr"] - 1, b["nr"], b["nr"] + 1}
+    return sorted(s for s in sizes if s >= 0)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("trans_a,trans_b", [(False, False), (True, False), (False, True), (True, True)])
+def test_awkward_sizes_every_transposition(kernel, dtype, trans_a, trans_b):
+    rng = np.random.default_rng(1)
+    sizes = awkward_sizes(dtype)
+    # Each size in each role, the other two dimensions kept awkward but small.
+    shapes = set()
+    for s in sizes:
+        shapes |= {(s, 19, 23), (17, s, 29), (11, 13, s)}
+    for m, k, n in sorted(shapes):
+        a, b = operands(rng, m, k, n, trans_a, trans_b, dtype)
+        c = pn.linalg.matmul(a, b, n_threads=1)
+        assert c.dtype == dtype
+        assert_product(c, a, b)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("dim", ["m", "k", "n"])
+def test_sweep_one_dimension(kernel, dtype, dim):
+    rng = np.random.default_rng(2)
+    for s in range(1, 71):
+        m, k, n = {"m": (s, 33, 37), "k": (29, s, 37), "n": (29, 33, s)}[dim]
+        a, b = operands(rng, m, k, n, False, dim == "k", dtype)
+        assert_product(pn.linalg.matmul(a, b, n_threads=1), a, b)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("trans_a,trans_b", [(False, False), (True, False), (False, True), (True, True)])
+def test_blocked_path_several_cache_blocks(kernel, dtype, trans_a, trans_b):
+    """Shapes crossing MR, NR, KC and NC boundaries (several K blocks accumulate into C)."""
+    b = blocking(dtype)
+    rng = np.random.default_rng(3)
+    m, k, n = 2 * b["mr"] + 3, b["kc"] + 7, min(b["nc"], 300) + b["nr"] + 5
+    a_, b_ = operands(rng, m, k, n, trans_a, trans_b, dtype)
+    assert_product(pn.linalg.matmul(a_, b_, n_threads=1), a_, b_)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_large_sizes(dtype):
+    rng = np.random.default_rng(4)
+    for m, k, n in [(1000, 67, 45), (45, 1000, 67), (67, 45, 1000), (257, 257, 257)]:
+        a, b = operands(rng, m, k, n, False, False, dtype)
+        assert_product(pn.linalg.matmul(a, b), a, b)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_king_county_shapes(kernel, dtype):
+    """The products the flagship network runs ~2000 times per epoch."""
+    rng = np.random.default_rng(5)
+    for m, k, n, ta, tb in [(128, 34, 35, False, False), (128, 35, 35, False, False),
+                            (35, 128, 35, True, False), (128, 35, 35, False, True),
+                            (128, 35, 1, False, False), (128, 1, 35, False, False),
+                            (35, 128, 1, True, False), (128, 1, 35, False, True)]:
+        a, b = operands(rng, m, k, n, ta, tb, dtype)
+        assert_product(pn.linalg.matmul(a, b, n_threads=1), a, b)
+
+
+# --------------------------------------------------------------------------- alpha, beta, strides
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("alpha,beta", [(1.0, 1.0), (0.5, -2.0), (-1.5, 0.25), (2.0, 0.0), (0.0, 3.0)])
+def test_alpha_beta(kernel, dtype, alpha, beta):
+    b = blocking(dtype)
+    rng = np.random.default_rng(6)
+    for m, k, n in [(7, 5, 3), (37, 35, 35), (2 * b["mr"] + 1, b["kc"] + 3, 2 * b["nr"] + 1)]:
+        for ta, tb in [(False, False), (True, True)]:
+            a, bb = operands(rng, m, k, n, ta, tb, dtype)
+            c0 = rng.standard_normal((m, n)).astype(dtype)
+            c = c0.copy()
+            _core.gemm(a, bb, c, alpha, beta, 1)
+            assert_product(c, a, bb, alpha, beta, c0)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_beta_zero_never_reads_c(kernel, dtype):
+    rng = np.random.default_rng(7)
+    b = blocking(dtype)
+    for m, k, n in [(5, 4, 3), (128, 35, 35), (b["mr"] + 1, b["kc"] + 1, b["nr"] + 1), (4, 0, 5)]:
+        a, bb = operands(rng, m, k, n, False, False, dtype)
+        c = np.full((m, n), np.nan, dtype)
+        _core.gemm(a, bb, c, 1.0, 0.0, 1)
+        assert_product(c, a, bb)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_leading_dimensions_of_slices(kernel, dtype):
+    """Operands and C as slices of bigger arrays: row strides larger than the rows."""
+    rng = np.random.default_rng(8)
+    big_a = rng.standard_normal((90, 80)).astype(dtype)
+    big_b = rng.standard_normal((70, 100)).astype(dtype)
+    for (m, k, n) in [(37, 41, 43), (61, 35, 35), (3, 70, 5)]:
+        a = big_a[5:5 + m, 3:3 + k]
+        b = big_b[:k, 7:7 + n]
+        assert_product(pn.linalg.matmul(a, b, n_threads=1), a, b)
+        at = big_a[2:2 + k, 1:1 + m].T  # transposed view with ld = 80
+        bt = big_b[3:3 + n, 4:4 + k].T
+        assert_product(pn.linalg.matmul(at, bt, n_threads=1), at, bt)
+        big_c = np.full((m + 4, n + 9), 7.0, dtype)
+        c = big_c[2:2 + m, 3:3 + n]
+        c0 = rng.standard_normal((m, n)).astype(dtype)
+        c[...] = c0
+        _core.gemm(a, b, c, 1.0, 0.5, 1)
+        assert_product(c, a, b, 1.0, 0.5, c0)
+        untouched = np.ones(big_c.shape, bool)
+        untouched[2:2 + m, 3:3 + n] = False
+        assert np.all(big_c[untouched] == 7.0)
+
+
+# --------------------------------------------------------------------------- threads
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_bit_identical_across_thread_counts(kernel, dtype):
+    b = blocking(dtype)
+    rng = np.random.default_rng(9)
+    shapes = [
+        (256, 35, 35, False, False),  # direct path, rows split between threads
+        (512, 128, 35, True, False),
+        (300, b["kc"] + 20, 200, False, False),  # blocked, several K blocks
+        (200, 150, 301, True, True),
+        (70, 400, 500, False, True),  # split along n
+    ]
+    for m, k, n, ta, tb in shapes:
+        a, bb = operands(rng, m, k, n, ta, tb, dtype)
+        one = pn.linalg.matmul(a, bb, n_threads=1)
+        for nt in (2, 3):
+            many = pn.linalg.matmul(a, bb, n_threads=nt)
+            assert np.array_equal(one.view(np.uint8), many.view(np.uint8)), (m, k, n, nt)
+        bias = rng.standard_normal(n).astype(dtype)
+        outs = []
+        for nt in (1, 2):
+            out = np.empty((m, n), dtype)
+            _core.gemm_bias_act(a, bb, bias, 2, out, nt)
+            outs.append(out)
+        assert np.array_equal(outs[0].view(np.uint8), outs[1].view(np.uint8))
+    assert_product(one, a, bb)
+
+
+# --------------------------------------------------------------------------- fused epilogue
+
+
+def numpy_act(z, code):
+    if code == 0:
+        return z
+    if code == 1:
+        return np.where(z > 0, z, 0)
+    if code == 2:
+        return np.tanh(z)
+    return 1 / (1 + np.exp(-z))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("code", [0, 1, 2, 3])
+def test_gemm_bias_act(kernel, dtype, code):
+    b = blocking(dtype)
+    rng = np.random.default_rng(10)
+    eps = np.finfo(dtype).eps
+    for m, k, n, ta, tb in [(128, 34, 35, False, False), (35, 128, 35, True, False),
+                            (2 * b["mr"] + 1, b["kc"] + 9, 2 * b["nr"] + 3, False, True),
+                            (9, 1, 1, False, False), (5, 0, 4, False, False)]:
+        a, bb = operands(rng, m, k, n, ta, tb, dtype)
+        for bias in (rng.standard_normal(n).astype(dtype), None):
+            out = np.full((m, n), np.nan, dtype)
+            _core.gemm_bias_act(a, bb, bias, code, out, 1)
+            z = a.astype(np.float64) @ bb.astype(np.float64)
+            scale = np.abs(a.astype(np.float64)) @ np.abs(bb.astype(np.float64))
+            if bias is not None:
+                z = z + bias
+                scale = scale + np.abs(bias)
+            ref = numpy_act(z, code)
+            # act is 1-Lipschitz (sigmoid 1/4) and adds a few ulps of its own.
+            tol = 2 * (k + 3) * eps * scale + 8 * eps * np.maximum(np.abs(ref), 1e-30)
+            assert np.all(np.abs(out - ref) <= tol + np.finfo(dtype).tiny), (m, k, n, code)
+            if code == 1:
+                assert np.all(out >= 0)
+                assert np.all((out == 0) == (out.astype(np.float64) <= 0))
+
+
+def test_gemm_bias_act_relu_exact_and_nan():
+    """relu(z) = z > 0 ? z : 0: exact values pass through, NaN becomes 0 (as in activations.hpp)."""
+    a = np.array([[1.0], [-1.0], [0.0], [np.nan]], np.float32)
+    b = np.array([[2.0, -3.0]], np.float32)
+    for kern in KERNELS:
+        _core.set_cpu_kernel(kern)
+        out = np.empty((4, 2), np.float32)
+        _core.gemm_bias_act(a, b, np.array([0.5, 0.0], np.float32), 1, out, 1)
+        assert out.tolist() == [[2.5, 0.0], [0.0, 3.0], [0.5, 0.0], [0.0, 0.0]], kern
+    _core.set_cpu_kernel(KERNELS[-1])
+
+
+def test_gemm_bias_act_rejects_bad_arguments():
+    a = np.ones((3, 4), np.float32)
+    b = np.ones((4, 5), np.float32)
+    out = np.empty((3, 5), np.float32)
+    with pytest.raises(ValueError, match="activation_code"):
+        _core.gemm_bias_act(a, b, None, 4, out, 1)
+    with pytest.raises(ValueError, match="bias"):
+        _core.gemm_bias_act(a, b, np.ones(4, np.float32), 1, out, 1)
+    with pytest.raises(ValueError, match="bias"):
+        _core.gemm_bias_act(a, b, np.ones(5, np.float64), 1, out, 1)
+
+
+# --------------------------------------------------------------------------- kernel selection
+
+
+def test_kernel_selection():
+    assert KERNELS[0] == "baseline"
+    assert set(KERNELS) <= {"baseline", "avx2", "avx512"}
+    assert _core.cpu_kernel() in KERNELS
+    before = _core.cpu_kernel()
+    for name in ("sse9", "", "AVX512 "):
+        with pytest.raises(ValueError, match="not a CPU kernel"):
+            _core.set_cpu_kernel(name)
+    assert _core.cpu_kernel() == before
+    for name in KERNELS:
+        _core.set_cpu_kernel(name)
+        assert _core.cpu_kernel() == name
+    _core.set_cpu_kernel(before)
+    info = pn.show_config(file=open(os.devnull, "w"))
+    assert info["cpu_kernel"] == before
+
+
+def _import_with(features):
+    code = ("import warnings; warnings.simplefilter('always')\n"
+            "import pyneural, json\n"
+            "from pyneural import _core\n"
+            "print(json.dumps([_core.cpu_kernel(), _core.cpu_kernel_warning()]))\n")
+    env = dict(os.environ, PYNEURAL_CPU_FEATURES=features)
+    res = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert res.returncode == 0, res.stderr
+    import json
+
+    return json.loads(res.stdout.strip().splitlines()[-1]), res.stderr
+
+
+def test_environment_variable_forces_a_kernel_or_warns():
+    (name, warning), _ = _import_with("baseline")
+    assert (name, warning) == ("baseline", "")
+    (name, warning), stderr = _import_with("sse9")
+    assert name == KERNELS[-1]
+    assert "PYNEURAL_CPU_FEATURES" in warning and "sse9" in warning
+    assert "RuntimeWarning" in stderr
+    if "avx512" not in KERNELS:
+        (name, warning), _ = _import_with("avx512")
+        assert name == KERNELS[-1] and "not supported" in warning
+
+
+# --------------------------------------------------------------------------- matmul API
+
+
+def test_matmul_returns_and_out():
+    rng = np.random.default_rng(11)
+    a = rng.standard_normal((6, 4)).astype(np.float32)
+    b = rng.standard_normal((4, 5)).astype(np.float32)
+    out = np.empty((6, 5), np.float32)
+    res = pn.linalg.matmul(a, b, out=out)
+    assert res is out
+    assert_product(out, a, b)
+    res = pn.linalg.matmul(a.tolist(), b.astype(np.float64).tolist())  # sequences: float64
+    assert res.dtype == np.float64
+    assert_product(res, a.astype(np.float64), b.astype(np.float64))
+    big = pn.linalg.matmul(a[::-1], b[:, ::2], n_threads=-1)  # negative / doubled strides copied
+    assert_product(big, a[::-1], b[:, ::2])
+    swapped = a.astype(a.dtype.newbyteorder(">"))
+    assert_product(pn.linalg.matmul(swapped, b), a, b)
+
+
+def test_matmul_out_overlapping_inputs():
+    rng = np.random.default_rng(12)
+    a = rng.standard_normal((8, 8))
+    b = rng.standard_normal((8, 8))
+    expect = a @ b
+    res = pn.linalg.matmul(a, b, out=a)
+    assert res is a
+    assert np.allclose(a, expect, rtol=1e-12, atol=1e-12)
+
+
+def test_matmul_zero_sizes():
+    for m, k, n in [(0, 3, 4), (3, 0, 4), (3, 4, 0), (0, 0, 0)]:
+        a = np.ones((m, k), np.float32)
+        b = np.ones((k, n), np.float32)
+        c = pn.linalg.matmul(a, b)
+        assert c.shape == (m, n) and c.dtype == np.float32
+        assert np.all(c == 0)
+
+
+@pytest.mark.parametrize(
+    "a,b,kwargs,error,match",
+    [
+        (np.ones((2, 3), np.int64), np.ones((3, 2), np.int64), {}, InvalidTypeError, "a: dtype"),
+        (np.ones((2, 3), np.float32), np.ones((3, 2)), {}, InvalidTypeError, "b: dtype"),
+        (np.ones((2, 3)), np.ones((4, 2)), {}, InvalidValueError, "b: expected 3 rows"),
+        (np.ones(3), np.ones((3, 2)), {}, InvalidValueError, "a: expected a 2-D"),
+        (np.ones((2, 3)), np.ones((3, 2, 1)), {}, InvalidValueError, "b: expected a 2-D"),
+        (np.ones((2, 3)), np.ones((3, 2)), {"out": np.empty((2, 3))}, InvalidValueError, "out"),
+        (np.ones((2, 3)), np.ones((3, 2)), {"out": np.empty((2, 2), np.float32)},
+         InvalidValueError, "out"),
+        (np.ones((2, 3)), np.ones((3, 2)), {"out": np.empty((2, 2)).T.copy(order="F")},
+         InvalidValueError, "out: must be"),
+        (np.ones((2, 3)), np.ones((3, 2)), {"out": [[0, 0], [0, 0]]}, InvalidTypeError, "out"),
+        (np.ones((2, 3)), np.ones((3, 2)), {"n_threads": 0}, InvalidValueError, "n_threads"),
+        (np.ones((2, 3)), np.ones((3, 2)), {"n_threads": 1.5}, InvalidTypeError, "n_threads"),
+        (np.ones((2, 3)), np.ones((3, 2)), {"n_threads": True}, InvalidTypeError, "n_threads"),
+        (object(), np.ones((3, 2)), {}, PyneuralError, "a"),
+    ],
+)
+def test_matmul_bad_inputs(a, b, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        pn.linalg.matmul(a, b, **kwargs)
+
+
+def test_matmul_read_only_out():
+    out = np.empty((2, 2))
+    out.flags.writeable = False
+    with pytest.raises(InvalidValueError, match="out"):
+        pn.linalg.matmul(np.ones((2, 3)), np.ones((3, 2)), out=out)

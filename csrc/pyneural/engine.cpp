@@ -159,55 +159,74 @@ EpochResult Engine<T>::train_epoch(const T* x, index_t ldx, const T* y, index_t 
 }
 
 template <typename T>
-void Engine<T>::forward_block(const T* x, index_t ldx, index_t rows,
-                              const std::vector<LayerParams<T>>& params,
-                              std::vector<std::vector<T>>& acts, T* logits,
-                              int n_threads) const {
+const T* Engine<T>::forward_block(const T* x, index_t ldx, index_t rows,
+                                  const std::vector<LayerParams<T>>& params, T* buf_a, T* buf_b,
+                                  T* logits, T* out, int n_threads) const {
+  // Layers alternate between two buffers; the last one writes to `out` (and its
+  // logits to `logits` when the caller needs them for the loss).
   const size_t L = layers_.size();
   const T* in = x;
   index_t ld = ldx;
   for (size_t l = 0; l < L; ++l) {
     const LayerConfig& cfg = layers_[l];
-    if (l + 1 == L && logits) {
+    T* dst = l + 1 == L ? out : (l % 2 == 0 ? buf_a : buf_b);
+    if (l + 1 == L && logits && cfg.activation != Activation::Linear) {
       LayerConfig linear = cfg;
       linear.activation = Activation::Linear;
       dense_forward(in, ld, rows, linear, params[l], logits, n_threads);
-      std::copy(logits, logits + rows * cfg.units, acts[l].begin());
-      activate_inplace(cfg.activation, rows, cfg.units, acts[l].data(), cfg.units);
+      std::copy(logits, logits + rows * cfg.units, dst);
+      activate_inplace(cfg.activation, rows, cfg.units, dst, cfg.units);
     } else {
-      dense_forward(in, ld, rows, cfg, params[l], acts[l].data(), n_threads);
+      dense_forward(in, ld, rows, cfg, params[l], dst, n_threads);
     }
-    in = acts[l].data();
+    in = dst;
     ld = cfg.units;
   }
+  return logits && layers_.back().activation != Activation::Linear ? logits : out;
 }
 
 namespace {
 
-// Blocks of kPredictBlock rows; threads take whole blocks (each row's result does
-// not depend on which block or thread computed it). With one block, the GEMMs get
-// the threads instead.
+// Blocks of kPredictBlock rows; threads take whole blocks (a row's result does not
+// depend on which block or thread computed it), each with one workspace of
+// `workspace` elements allocated once. With one block the GEMMs get the threads.
 template <typename T, typename BlockFn>
-void for_each_block(index_t n, int n_threads, BlockFn&& fn) {
+void for_each_block(index_t n, int n_threads, size_t workspace, BlockFn&& fn) {
   const index_t blocks = (n + kPredictBlock - 1) / kPredictBlock;
   const int outer = int(std::min<index_t>(blocks, std::max(n_threads, 1)));
   if (outer <= 1) {
-    for (index_t bi = 0; bi < blocks; ++bi) fn(bi, n_threads);
+    std::vector<T> ws(workspace);
+    for (index_t bi = 0; bi < blocks; ++bi) fn(bi, n_threads, ws.data());
     return;
   }
   // An exception must not leave an OpenMP region (that would terminate the
   // process): the first one is kept and rethrown on the calling thread.
   std::exception_ptr error;
   std::mutex error_mutex;
+  auto keep = [&](std::exception_ptr e) {
+    std::lock_guard<std::mutex> lock(error_mutex);
+    if (!error) error = e;
+  };
 #ifdef PYNEURAL_OPENMP
-#pragma omp parallel for num_threads(outer) schedule(static)
+#pragma omp parallel num_threads(outer)
 #endif
-  for (index_t bi = 0; bi < blocks; ++bi) {
+  {
+    std::vector<T> ws;
     try {
-      fn(bi, 1);
+      ws.resize(workspace);
     } catch (...) {
-      std::lock_guard<std::mutex> lock(error_mutex);
-      if (!error) error = std::current_exception();
+      keep(std::current_exception());
+    }
+#ifdef PYNEURAL_OPENMP
+#pragma omp for schedule(static)
+#endif
+    for (index_t bi = 0; bi < blocks; ++bi) {
+      if (ws.size() != workspace) continue;
+      try {
+        fn(bi, 1, ws.data());
+      } catch (...) {
+        keep(std::current_exception());
+      }
     }
   }
   if (error) std::rethrow_exception(error);
@@ -222,13 +241,12 @@ void Engine<T>::predict(const T* x, index_t ldx, index_t n,
   require(params.size() == layers_.size(), "params: one entry per layer expected");
   if (n <= 0) return;
   const index_t outs = outputs();
-  for_each_block<T>(n, n_threads, [&](index_t bi, int inner_threads) {
+  const size_t half = size_t(kPredictBlock * max_width_);
+  for_each_block<T>(n, n_threads, 2 * half, [&](index_t bi, int inner_threads, T* ws) {
     FlushDenormalsGuard ftz;
     const index_t start = bi * kPredictBlock, rows = std::min(kPredictBlock, n - start);
-    std::vector<std::vector<T>> acts(layers_.size());
-    for (size_t l = 0; l < layers_.size(); ++l) acts[l].resize(rows * layers_[l].units);
-    forward_block(x + start * ldx, ldx, rows, params, acts, nullptr, inner_threads);
-    std::copy(acts.back().begin(), acts.back().end(), out + start * outs);
+    forward_block(x + start * ldx, ldx, rows, params, ws, ws + half, nullptr, out + start * outs,
+                  inner_threads);
   });
 }
 
@@ -241,16 +259,14 @@ EvalResult Engine<T>::evaluate(const T* x, index_t ldx, const T* y, index_t ldy,
   const index_t outs = outputs();
   const Activation out_act = layers_.back().activation;
   std::vector<double> losses(n);
-  for_each_block<T>(n, n_threads, [&](index_t bi, int inner_threads) {
+  const size_t half = size_t(kPredictBlock * max_width_);
+  for_each_block<T>(n, n_threads, 3 * half, [&](index_t bi, int inner_threads, T* ws) {
     FlushDenormalsGuard ftz;
     const index_t start = bi * kPredictBlock, rows = std::min(kPredictBlock, n - start);
-    std::vector<std::vector<T>> acts(layers_.size());
-    for (size_t l = 0; l < layers_.size(); ++l) acts[l].resize(rows * layers_[l].units);
-    std::vector<T> logits(rows * outs);
-    forward_block(x + start * ldx, ldx, rows, params, acts, logits.data(), inner_threads);
-    std::copy(acts.back().begin(), acts.back().end(), out + start * outs);
-    sample_losses(loss_, out_act, rows, outs, logits.data(), acts.back().data(),
-                  y + start * ldy, ldy, losses.data() + start);
+    T* block_out = out + start * outs;
+    const T* z = forward_block(x + start * ldx, ldx, rows, params, ws, ws + half, ws + 2 * half, block_out,
+                               inner_threads);
+    sample_losses(loss_, out_act, rows, outs, z, block_out, y + start * ldy, ldy, losses.data() + start);
   });
 
   // Mean and population standard deviation of the per-sample losses.

@@ -73,10 +73,11 @@ class Engine {
                       const std::vector<LayerParams<T>>& params, T* out, int n_threads) const;
 
  private:
-  struct Workspace;
-  void forward_block(const T* x, index_t ldx, index_t rows,
-                     const std::vector<LayerParams<T>>& params, std::vector<std::vector<T>>& acts,
-                     T* logits, int n_threads) const;
+  // Inference on `rows` rows: outputs to `out` (rows x outputs); buf_a and buf_b
+  // hold rows x max_width each; with `logits` (rows x outputs) the output layer's
+  // pre-activation is kept there. Returns the logits of the output layer.
+  const T* forward_block(const T* x, index_t ldx, index_t rows, const std::vector<LayerParams<T>>& params,
+                         T* buf_a, T* buf_b, T* logits, T* out, int n_threads) const;
 
   index_t inputs_;
   std::vector<LayerConfig> layers_;

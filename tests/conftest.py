@@ -8,6 +8,10 @@ import pytest
 
 BACKENDS = ["native", "numpy"]
 
+#: The repository root (tests read examples/ and docs/ from it, whatever the cwd).
+ROOT = Path(__file__).resolve().parents[1]
+KC_SPEC = ROOT / "examples" / "king_county" / "spec.json"
+
 
 @pytest.fixture
 def rng():

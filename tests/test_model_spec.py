@@ -11,7 +11,7 @@ import pyneural as pn
 from pyneural.errors import SpecError
 from pyneural.model_spec import ModelSpec
 
-EXAMPLE = "examples/king_county/spec.json"
+from .conftest import KC_SPEC as EXAMPLE
 
 
 def _base():

@@ -14,6 +14,8 @@ from pyneural.errors import PyneuralError
 from pyneural.model_spec import ModelSpec
 from pyneural.training.run_folder import load_run
 
+from ..conftest import KC_SPEC
+
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
@@ -25,7 +27,7 @@ def originals(tmp_path_factory):
     net.save(d / "m.json")
     net.save(d / "m.npz")
     spec = (d / "s.json")
-    spec.write_text(open("examples/king_county/spec.json").read())
+    spec.write_text(KC_SPEC.read_text())
     return {"json": (d / "m.json").read_bytes(), "npz": (d / "m.npz").read_bytes(), "spec": spec.read_bytes()}
 
 

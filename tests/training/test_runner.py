@@ -13,6 +13,8 @@ from pyneural.model_spec import ModelSpec
 from pyneural.training import KFold, Split
 from pyneural.training.runner import run_spec
 
+from ..conftest import KC_SPEC
+
 
 def _spec(epochs=4, trainer=None, validation="every_epoch", dataset=None):
     return ModelSpec.from_dict({
@@ -110,7 +112,7 @@ def test_split_trainer_and_outputs(table, tmp_path):
 def test_real_data_short_run(kc_csv):
     from pyneural.data.io import read_csv
 
-    spec = ModelSpec.from_json("examples/king_county/spec.json")
+    spec = ModelSpec.from_json(KC_SPEC)
     spec.training.trainer = {"kfolds": 4}
     result = run_spec(spec, read_csv(kc_csv, spec.dataset), verbose=0, epochs=60)
     assert result.evaluation.r2_mean >= 0.85

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from .._validation import check_fraction, check_positive_int
 from .activations import get_activation
+from .configurable import Configurable
 from .initializers import check_initializer
 from .optimizers import Optimizer, get_optimizer, optimizer_to_config
 
 __all__ = ["Dense"]
 
 
-class Dense:
+class Dense(Configurable):
     """A fully connected layer: ``A = activation(X_in @ W + b)``.
 
     Parameters
@@ -66,14 +67,6 @@ class Dense:
             "dropout": self.dropout,
             "optimizer": None if self.optimizer is None else optimizer_to_config(self.optimizer),
         }
-
-    @classmethod
-    def from_config(cls, config: dict) -> "Dense":
-        """A layer from :meth:`get_config`'s dict."""
-        return cls(**config)
-
-    def __eq__(self, other) -> bool:
-        return type(self) is type(other) and self.get_config() == other.get_config()
 
     def __repr__(self) -> str:
         parts = [str(self.units), f"activation={self.activation!r}"]

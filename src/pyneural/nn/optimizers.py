@@ -14,12 +14,13 @@ import numpy as np
 
 from .._validation import check_fraction, check_positive_float
 from ..errors import InvalidTypeError, InvalidValueError, PyneuralError
+from .configurable import Configurable
 from .schedules import Schedule, get_schedule, schedule_config
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Adam", "OPTIMIZERS", "get_optimizer"]
 
 
-class Optimizer:
+class Optimizer(Configurable):
     """Base class of the optimizers: hyperparameters, state layout and update rule.
 
     Parameters
@@ -95,18 +96,6 @@ class Optimizer:
     def get_config(self) -> dict:
         """Hyperparameters as JSON-ready data (a schedule as its JSON object)."""
         raise NotImplementedError
-
-    @classmethod
-    def from_config(cls, config: dict) -> "Optimizer":
-        """An optimizer from :meth:`get_config`'s dict."""
-        return cls(**config)
-
-    def __eq__(self, other) -> bool:
-        return type(self) is type(other) and self.get_config() == other.get_config()
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 class SGD(Optimizer):

@@ -18,33 +18,17 @@ import numbers
 
 from .._validation import check_positive_float
 from ..errors import InvalidTypeError, InvalidValueError, PyneuralError
+from .configurable import Configurable
 
 __all__ = ["Schedule", "Constant", "InverseTimeDecay", "PiecewiseConstant", "SCHEDULES", "get_schedule"]
 
 
-class Schedule:
+class Schedule(Configurable):
     """Maps an epoch (int >= 0) to a learning rate (float > 0)."""
 
     def __call__(self, epoch: int) -> float:
         """The learning rate at ``epoch`` (0-based)."""
         raise NotImplementedError
-
-    def get_config(self) -> dict:
-        """The constructor's arguments as JSON-ready data."""
-        raise NotImplementedError
-
-    @classmethod
-    def from_config(cls, config: dict) -> "Schedule":
-        """A schedule from :meth:`get_config`'s dict."""
-        return cls(**config)
-
-    def __eq__(self, other) -> bool:
-        return type(self) is type(other) and self.get_config() == other.get_config()
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
-
 
 class Constant(Schedule):
     """The same learning rate every epoch (a plain float becomes one).

@@ -2,6 +2,7 @@
 networks training in Python threads, read-only and memory-mapped inputs, and
 resident memory over many fit/predict cycles."""
 
+import os
 import threading
 
 import numpy as np
@@ -79,7 +80,9 @@ def _rss_mb():
         return int(fh.read().split()[1]) * 4096 / 2**20
 
 
-@pytest.mark.skipif(not __import__("os").path.exists("/proc/self/statm"), reason="needs /proc (Linux)")
+@pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="needs /proc (Linux)")
+@pytest.mark.skipif("libasan" in os.environ.get("LD_PRELOAD", ""),
+                    reason="AddressSanitizer's quarantine keeps freed memory resident (tools/sanitize.sh)")
 def test_resident_memory_is_stable_over_1000_fit_predict_cycles():
     rng = np.random.default_rng(3)
     x, y = rng.normal(size=(64, 6)).astype(np.float32), rng.normal(size=64).astype(np.float32)

@@ -15,7 +15,7 @@ PYTHON="${PYTHON:-python3}"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 
-cp -r "$ROOT/src" "$ROOT/csrc" "$ROOT/tests" "$ROOT/examples" "$ROOT/setup.py" "$ROOT/pyproject.toml" "$WORK/"
+cp -r "$ROOT/src" "$ROOT/csrc" "$ROOT/tests" "$ROOT/examples" "$ROOT/docs" "$ROOT/setup.py" "$ROOT/pyproject.toml" "$WORK/"
 find "$WORK/src" -name '_core*.so' -delete
 cd "$WORK"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"

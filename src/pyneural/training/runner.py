@@ -109,6 +109,8 @@ class RunResult:
             ``out_dir``.
         """
         out = Path(out_dir)
+        if out.exists() and not out.is_dir():
+            raise InvalidValueError(f"out: {str(out)!r} exists and is not a directory")
         out.mkdir(parents=True, exist_ok=True)
         self.spec.to_json(out / "spec.json")
         atomic_write_text(out / "evaluation.json", json.dumps(self.evaluation.to_dict(), indent=1) + "\n")

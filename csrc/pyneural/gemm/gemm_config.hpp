@@ -51,8 +51,8 @@ struct Blocking<Isa::Avx512, float> {
 };
 template <>
 struct Blocking<Isa::Avx512, double> {
-  static constexpr int MR = 12, NR = 16, REGS = 32, DIRECT_NV = 5;
-  static constexpr long MC = 1536, KC = 256, NC = 512;
+  static constexpr int MR = 14, NR = 16, REGS = 32, DIRECT_NV = 5;
+  static constexpr long MC = 1540, KC = 192, NC = 640;
 };
 
 }  // namespace gemm_config

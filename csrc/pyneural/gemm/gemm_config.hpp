@@ -66,11 +66,12 @@ namespace gemm_config {
 // k <= KC and either op(A) is small enough to stay in L2 while it is re-read for
 // every block of columns, or C is narrow; then packing costs more than it saves.
 // Both paths accumulate each element in the same order when k <= KC.
-// Threads only when m*n*k >= kParallelMinWork, with at least kMinRowsPerThread
-// rows per thread on the direct path.
+// Threads only when m*n*k >= kParallelMinWork (~13 us on one AVX-512 core; waking
+// a sleeping OpenMP worker costs 10-50 us, milliseconds on a busy machine), and
+// with at least kMinRowsPerThread rows per thread on the direct path.
 constexpr long kDirectMaxN = 64;
 constexpr double kDirectMaxABytes = 1 << 20;
-constexpr double kParallelMinWork = 64.0 * 64.0 * 64.0;
+constexpr double kParallelMinWork = 128.0 * 128.0 * 128.0;
 constexpr long kMinRowsPerThread = 32;
 
 }  // namespace gemm_config

@@ -46,13 +46,13 @@ struct Blocking<Isa::Avx2, double> {
 // AVX-512F (32 zmm registers).
 template <>
 struct Blocking<Isa::Avx512, float> {
-  static constexpr int MR = 12, NR = 32, REGS = 32, DIRECT_NV = 4;
+  static constexpr int MR = 8, NR = 48, REGS = 32, DIRECT_NV = 4;
   static constexpr long MC = 3072, KC = 384, NC = 480;
 };
 template <>
 struct Blocking<Isa::Avx512, double> {
-  static constexpr int MR = 14, NR = 16, REGS = 32, DIRECT_NV = 5;
-  static constexpr long MC = 1540, KC = 192, NC = 640;
+  static constexpr int MR = 8, NR = 24, REGS = 32, DIRECT_NV = 5;
+  static constexpr long MC = 1536, KC = 256, NC = 384;
 };
 
 }  // namespace gemm_config

@@ -80,6 +80,8 @@ ext = Pybind11Extension(
     "pyneural._core",
     sources,
     include_dirs=[str(CSRC)],
+    # Rebuild when a header or an included kernel body changes, not only a .cpp.
+    depends=sorted(str(p.relative_to(ROOT)) for p in CSRC.rglob("*") if p.suffix in (".hpp", ".inc")),
     cxx_std=17,
 )
 

@@ -191,8 +191,9 @@ def test_leading_dimensions_of_slices(kernel, dtype):
 def test_bit_identical_across_thread_counts(kernel, dtype):
     b = blocking(dtype)
     rng = np.random.default_rng(9)
+    # All big enough to be split between threads (m*n*k >= 128^3).
     shapes = [
-        (256, 35, 35, False, False),  # direct path, rows split between threads
+        (2048, 35, 35, False, False),  # direct path, rows split between threads
         (512, 128, 35, True, False),
         (300, b["kc"] + 20, 200, False, False),  # blocked, several K blocks
         (200, 150, 301, True, True),

@@ -5,6 +5,7 @@
 
 #include "bindings.hpp"
 #include "pyneural/gemm.hpp"
+#include "pyneural/gemm/gemm_config.hpp"
 
 namespace pyneural::bindings {
 
@@ -165,7 +166,7 @@ PyObject* matmul_typed(PyObject* a, PyObject* b, PyObject* out_obj, PyObject* n_
   if (n_threads != Py_None) {
     nt = PyLong_AsLong(n_threads);
     if (nt == -1 && PyErr_Occurred()) return nullptr;
-  } else if (work >= 64.0 * 64.0 * 64.0) {
+  } else if (work >= gemm_config::kParallelMinWork) {
     PyObject* r = PyObject_CallNoArgs(threads);
     if (!r) return nullptr;
     nt = PyLong_AsLong(r);

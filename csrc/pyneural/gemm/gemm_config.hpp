@@ -46,13 +46,13 @@ struct Blocking<Isa::Avx2, double> {
 // AVX-512F (32 zmm registers).
 template <>
 struct Blocking<Isa::Avx512, float> {
-  static constexpr int MR = 12, NR = 32, REGS = 32, DIRECT_NV = 4;
+  static constexpr int MR = 8, NR = 48, REGS = 32, DIRECT_NV = 4;
   static constexpr long MC = 3072, KC = 384, NC = 480;
 };
 template <>
 struct Blocking<Isa::Avx512, double> {
-  static constexpr int MR = 12, NR = 16, REGS = 32, DIRECT_NV = 5;
-  static constexpr long MC = 1536, KC = 256, NC = 512;
+  static constexpr int MR = 8, NR = 24, REGS = 32, DIRECT_NV = 5;
+  static constexpr long MC = 1536, KC = 256, NC = 384;
 };
 
 }  // namespace gemm_config
@@ -66,11 +66,12 @@ namespace gemm_config {
 // k <= KC and either op(A) is small enough to stay in L2 while it is re-read for
 // every block of columns, or C is narrow; then packing costs more than it saves.
 // Both paths accumulate each element in the same order when k <= KC.
-// Threads only when m*n*k >= kParallelMinWork, with at least kMinRowsPerThread
-// rows per thread on the direct path.
+// Threads only when m*n*k >= kParallelMinWork (~13 us on one AVX-512 core; waking
+// a sleeping OpenMP worker costs 10-50 us, milliseconds on a busy machine), and
+// with at least kMinRowsPerThread rows per thread on the direct path.
 constexpr long kDirectMaxN = 64;
 constexpr double kDirectMaxABytes = 1 << 20;
-constexpr double kParallelMinWork = 64.0 * 64.0 * 64.0;
+constexpr double kParallelMinWork = 128.0 * 128.0 * 128.0;
 constexpr long kMinRowsPerThread = 32;
 
 }  // namespace gemm_config

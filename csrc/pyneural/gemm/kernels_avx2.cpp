@@ -46,6 +46,12 @@ struct V<float> {
   static inline reg add(reg a, reg b) { return _mm256_add_ps(a, b); }
   static inline reg mul(reg a, reg b) { return _mm256_mul_ps(a, b); }
   static inline reg max(reg a, reg b) { return _mm256_max_ps(a, b); }
+  static inline float hsum(reg x) {  // 8 -> 4 -> 2 -> 1
+    __m128 q = _mm_add_ps(_mm256_castps256_ps128(x), _mm256_extractf128_ps(x, 1));
+    q = _mm_add_ps(q, _mm_movehl_ps(q, q));
+    q = _mm_add_ss(q, _mm_shuffle_ps(q, q, 1));
+    return _mm_cvtss_f32(q);
+  }
   static inline void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
   static constexpr bool kGather = false;
   static inline reg gather(const float*, index_t, int) { return zero(); }
@@ -71,6 +77,11 @@ struct V<double> {
   static inline reg add(reg a, reg b) { return _mm256_add_pd(a, b); }
   static inline reg mul(reg a, reg b) { return _mm256_mul_pd(a, b); }
   static inline reg max(reg a, reg b) { return _mm256_max_pd(a, b); }
+  static inline double hsum(reg x) {  // 4 -> 2 -> 1
+    __m128d q = _mm_add_pd(_mm256_castpd256_pd128(x), _mm256_extractf128_pd(x, 1));
+    q = _mm_add_sd(q, _mm_unpackhi_pd(q, q));
+    return _mm_cvtsd_f64(q);
+  }
   static inline void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
   static constexpr bool kGather = false;
   static inline reg gather(const double*, index_t, int) { return zero(); }

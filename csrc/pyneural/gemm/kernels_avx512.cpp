@@ -47,6 +47,14 @@ struct V<float> {
   static inline reg add(reg a, reg b) { return _mm512_add_ps(a, b); }
   static inline reg mul(reg a, reg b) { return _mm512_mul_ps(a, b); }
   static inline reg max(reg a, reg b) { return _mm512_max_ps(a, b); }
+  static inline float hsum(reg x) {  // halves added pairwise: 16 -> 8 -> 4 -> 2 -> 1
+    __m256 h = _mm256_add_ps(_mm512_castps512_ps256(x),
+                             _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(x), 1)));
+    __m128 q = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
+    q = _mm_add_ps(q, _mm_movehl_ps(q, q));
+    q = _mm_add_ss(q, _mm_shuffle_ps(q, q, 1));
+    return _mm_cvtss_f32(q);
+  }
   static inline void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
   // dst[c * ldd + r] = src[r * lds + c] for r < rows <= 16, c < cols <= 16.
   static constexpr bool kTranspose = true;
@@ -111,6 +119,12 @@ struct V<double> {
   static inline reg add(reg a, reg b) { return _mm512_add_pd(a, b); }
   static inline reg mul(reg a, reg b) { return _mm512_mul_pd(a, b); }
   static inline reg max(reg a, reg b) { return _mm512_max_pd(a, b); }
+  static inline double hsum(reg x) {  // 8 -> 4 -> 2 -> 1
+    __m256d h = _mm256_add_pd(_mm512_castpd512_pd256(x), _mm512_extractf64x4_pd(x, 1));
+    __m128d q = _mm_add_pd(_mm256_castpd256_pd128(h), _mm256_extractf128_pd(h, 1));
+    q = _mm_add_sd(q, _mm_unpackhi_pd(q, q));
+    return _mm_cvtsd_f64(q);
+  }
   static inline void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
   // dst[c * ldd + r] = src[r * lds + c] for r < rows <= 8, c < cols <= 8.
   static constexpr bool kTranspose = true;

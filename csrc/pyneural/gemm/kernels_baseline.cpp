@@ -43,6 +43,11 @@ struct V<float> {
   static inline reg add(reg a, reg b) { return _mm_add_ps(a, b); }
   static inline reg mul(reg a, reg b) { return _mm_mul_ps(a, b); }
   static inline reg max(reg a, reg b) { return _mm_max_ps(a, b); }
+  static inline float hsum(reg x) {  // 4 -> 2 -> 1
+    __m128 q = _mm_add_ps(x, _mm_movehl_ps(x, x));
+    q = _mm_add_ss(q, _mm_shuffle_ps(q, q, 1));
+    return _mm_cvtss_f32(q);
+  }
   static inline void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
   static constexpr bool kGather = false;
   static inline reg gather(const float*, index_t, int) { return zero(); }
@@ -72,6 +77,7 @@ struct V<double> {
   static inline reg add(reg a, reg b) { return _mm_add_pd(a, b); }
   static inline reg mul(reg a, reg b) { return _mm_mul_pd(a, b); }
   static inline reg max(reg a, reg b) { return _mm_max_pd(a, b); }
+  static inline double hsum(reg x) { return _mm_cvtsd_f64(_mm_add_sd(x, _mm_unpackhi_pd(x, x))); }
   static inline void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
   static constexpr bool kGather = false;
   static inline reg gather(const double*, index_t, int) { return zero(); }
@@ -98,6 +104,7 @@ struct ScalarV {
   static inline reg add(reg a, reg b) { return a + b; }
   static inline reg mul(reg a, reg b) { return a * b; }
   static inline reg max(reg a, reg b) { return a > b ? a : b; }
+  static inline T hsum(reg x) { return x; }
   static inline void prefetch(const void*) {}
   static constexpr bool kGather = false;
   static inline reg gather(const T*, index_t, int) { return zero(); }

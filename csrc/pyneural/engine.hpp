@@ -78,6 +78,10 @@ class Engine {
   // pre-activation is kept there. Returns the logits of the output layer.
   const T* forward_block(const T* x, index_t ldx, index_t rows, const std::vector<LayerParams<T>>& params,
                          T* buf_a, T* buf_b, T* logits, T* out, int n_threads) const;
+  // The same outputs computed feature-major (faster for narrow layers): buf_a and
+  // buf_b hold max_width x rows each.
+  void forward_block_transposed(const T* x, index_t ldx, index_t rows, const std::vector<LayerParams<T>>& params,
+                                T* buf_a, T* buf_b, T* out, int n_threads) const;
 
   index_t inputs_;
   std::vector<LayerConfig> layers_;

@@ -128,3 +128,16 @@ def test_parity_for_every_cpu_kernel(dtype, rng):
                 _assert_same(_train_both(layers, "mse", opt, dtype, True, rng, n=53, inputs=11), dtype)
     finally:
         _core.set_cpu_kernel(active)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("out", ["linear", "relu", "tanh", "sigmoid", "softmax"])
+@pytest.mark.parametrize("rows", [1, 7, 255, 256, 257, 1300])
+def test_predict_parity(dtype, out, rows, rng):
+    """Batched native inference (feature-major, in blocks) equals the NumPy oracle."""
+    layers = [pn.Dense(13, "relu"), pn.Dense(9, "tanh"), pn.Dense(5, "sigmoid"), pn.Dense(4, out)]
+    x = rng.normal(size=(rows, 6))
+    a = pn.Network(layers, inputs=6, seed=3, dtype=dtype, backend="native")
+    b = pn.Network(layers, inputs=6, seed=3, dtype=dtype, backend="numpy")
+    tol = dict(rtol=1e-12, atol=1e-12) if dtype == "float64" else dict(rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(a.predict(x), b.predict(x), **tol)

@@ -3,6 +3,8 @@
 // kernels and selected with them (the set gemm_isa_name() reports).
 #pragma once
 
+#include <cmath>
+
 #include "../common.hpp"
 
 namespace pyneural {
@@ -19,6 +21,9 @@ struct ElementwiseKernels {
   void (*activation_backward)(int act, index_t size, const T* a, T* d);
   // out[j] = Σ_r d[r, j], each column summed in row order.
   void (*column_sums)(index_t rows, index_t cols, const T* d, T* out);
+  // Feature-major inference: z[j, i] = act(z[j, i] + bias[j]) over a units x cols
+  // block (act: Linear, ReLU, Tanh or Sigmoid).
+  void (*bias_activation_rows)(int act, index_t units, index_t cols, const T* bias, T* z);
 };
 
 // The kernels of the instruction set the GEMM uses.

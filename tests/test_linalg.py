@@ -296,7 +296,8 @@ def test_kernel_selection():
         _core.set_cpu_kernel(name)
         assert _core.cpu_kernel() == name
     _core.set_cpu_kernel(before)
-    info = pn.show_config(file=open(os.devnull, "w"))
+    with open(os.devnull, "w") as sink:
+        info = pn.show_config(file=sink)
     assert info["cpu_kernel"] == before
 
 

@@ -66,15 +66,15 @@ void gemm_bias_act_py(const py::array& a, const py::array& b, const py::object& 
 
 // ------------------------------------------------------------------ matmul fast path
 //
-// pyneural.linalg.matmul calls this first: _core.matmul(a, b, out, n_threads,
-// threads). It accepts only the plain case (2-D ndarrays of one native float
-// dtype, each C-ordered or a transposed view, out None or a matching writable
-// C-contiguous array not overlapping the inputs) and returns None otherwise, so
-// that the Python side produces the detailed error or copies the operands.
-// n_threads is a positive int or None; then `threads()` is called, but only for
-// products big enough to use threads. A raw METH_FASTCALL function: the products
-// it serves in the engine's shapes take ~3 us, so ~0.2 us of argument parsing
-// counts.
+// pyneural.linalg.matmul is a builtin made by _core.make_matmul: it runs the fast
+// path below and calls the checked Python function for anything the fast path
+// declines. The fast path accepts only the plain case (2-D ndarrays of one native
+// float dtype, each C-ordered or a transposed view, out None or a matching
+// writable C-contiguous array not overlapping the inputs, n_threads None or a
+// positive int); the default thread count (`threads()`) is only asked for when
+// the product is big enough to use threads. The engine-sized products take ~3 us,
+// so argument handling has to stay around 0.1 us. _core.matmul exposes the fast
+// path alone (it returns None where the checked path would run).
 
 constexpr int kNpyFloat = 11, kNpyDouble = 12;      // NPY_FLOAT, NPY_DOUBLE
 constexpr int kNpyCContiguous = 0x0001, kNpyWriteable = 0x0400;
@@ -85,11 +85,17 @@ struct Operand {
   bool trans;
 };
 
+bool native_byteorder(char order) {
+  const std::uint16_t one = 1;
+  const char native = *reinterpret_cast<const char*>(&one) == 1 ? '<' : '>';
+  return order == '=' || order == '|' || order == native;
+}
+
 // 4 or 8 for a native-endian float32/float64 ndarray, else 0.
 int float_kind(PyObject* obj) {
   if (!py::detail::npy_api::get().PyArray_Check_(obj)) return 0;
   const auto* d = py::detail::array_descriptor_proxy(py::detail::array_proxy(obj)->descr);
-  if (d->byteorder != '=' && d->byteorder != '<' && d->byteorder != '|') return 0;
+  if (!native_byteorder(d->byteorder)) return 0;
   return d->type_num == kNpyFloat ? 4 : d->type_num == kNpyDouble ? 8 : 0;
 }
 

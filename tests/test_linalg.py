@@ -10,6 +10,7 @@ bound of a length-k dot product in any summation order, with or without FMA:
 
 from __future__ import annotations
 
+import inspect
 import os
 import subprocess
 import sys
@@ -295,7 +296,8 @@ def test_kernel_selection():
         _core.set_cpu_kernel(name)
         assert _core.cpu_kernel() == name
     _core.set_cpu_kernel(before)
-    info = pn.show_config(file=open(os.devnull, "w"))
+    with open(os.devnull, "w") as sink:
+        info = pn.show_config(file=sink)
     assert info["cpu_kernel"] == before
 
 
@@ -343,6 +345,25 @@ def test_matmul_returns_and_out():
     assert_product(big, a[::-1], b[:, ::2])
     swapped = a.astype(a.dtype.newbyteorder(">"))
     assert_product(pn.linalg.matmul(swapped, b), a, b)
+
+
+def test_matmul_signature_and_keywords():
+    assert str(inspect.signature(pn.linalg.matmul)) == "(a, b, out=None, n_threads=None)"
+    assert "Parameters" in pn.linalg.matmul.__doc__
+    rng = np.random.default_rng(13)
+    a = rng.standard_normal((5, 4))
+    b = rng.standard_normal((4, 3))
+    out = np.empty((5, 3))
+    assert pn.linalg.matmul(b=b, a=a, n_threads=2, out=out) is out
+    assert_product(out, a, b)
+    with pytest.raises(TypeError, match="unexpected keyword"):
+        pn.linalg.matmul(a, b, c=1)
+    with pytest.raises(TypeError, match="multiple values"):
+        pn.linalg.matmul(a, b, a=a)
+    with pytest.raises(TypeError):
+        pn.linalg.matmul(a)
+    with pytest.raises(TypeError):
+        pn.linalg.matmul(a, b, None, None, None)
 
 
 def test_matmul_out_overlapping_inputs():

@@ -66,15 +66,15 @@ void gemm_bias_act_py(const py::array& a, const py::array& b, const py::object& 
 
 // ------------------------------------------------------------------ matmul fast path
 //
-// pyneural.linalg.matmul calls this first: _core.matmul(a, b, out, n_threads,
-// threads). It accepts only the plain case (2-D ndarrays of one native float
-// dtype, each C-ordered or a transposed view, out None or a matching writable
-// C-contiguous array not overlapping the inputs) and returns None otherwise, so
-// that the Python side produces the detailed error or copies the operands.
-// n_threads is a positive int or None; then `threads()` is called, but only for
-// products big enough to use threads. A raw METH_FASTCALL function: the products
-// it serves in the engine's shapes take ~3 us, so ~0.2 us of argument parsing
-// counts.
+// pyneural.linalg.matmul is a builtin made by _core.make_matmul: it runs the fast
+// path below and calls the checked Python function for anything the fast path
+// declines. The fast path accepts only the plain case (2-D ndarrays of one native
+// float dtype, each C-ordered or a transposed view, out None or a matching
+// writable C-contiguous array not overlapping the inputs, n_threads None or a
+// positive int); the default thread count (`threads()`) is only asked for when
+// the product is big enough to use threads. The engine-sized products take ~3 us,
+// so argument handling has to stay around 0.1 us. _core.matmul exposes the fast
+// path alone (it returns None where the checked path would run).
 
 constexpr int kNpyFloat = 11, kNpyDouble = 12;      // NPY_FLOAT, NPY_DOUBLE
 constexpr int kNpyCContiguous = 0x0001, kNpyWriteable = 0x0400;
@@ -85,11 +85,17 @@ struct Operand {
   bool trans;
 };
 
+bool native_byteorder(char order) {
+  const std::uint16_t one = 1;
+  const char native = *reinterpret_cast<const char*>(&one) == 1 ? '<' : '>';
+  return order == '=' || order == '|' || order == native;
+}
+
 // 4 or 8 for a native-endian float32/float64 ndarray, else 0.
 int float_kind(PyObject* obj) {
   if (!py::detail::npy_api::get().PyArray_Check_(obj)) return 0;
   const auto* d = py::detail::array_descriptor_proxy(py::detail::array_proxy(obj)->descr);
-  if (d->byteorder != '=' && d->byteorder != '<' && d->byteorder != '|') return 0;
+  if (!native_byteorder(d->byteorder)) return 0;
   return d->type_num == kNpyFloat ? 4 : d->type_num == kNpyDouble ? 8 : 0;
 }
 
@@ -186,16 +192,18 @@ PyObject* matmul_typed(PyObject* a, PyObject* b, PyObject* out_obj, PyObject* n_
   return out.release().ptr();
 }
 
-PyObject* matmul_fastcall(PyObject*, PyObject* const* args, Py_ssize_t nargs) {
-  if (nargs != 5) {
-    PyErr_SetString(PyExc_TypeError, "matmul(a, b, out, n_threads, threads): 5 arguments");
-    return nullptr;
+// The fast path proper: the product, or None when the checked path must run.
+PyObject* matmul_fast(PyObject* a, PyObject* b, PyObject* out, PyObject* n_threads,
+                      PyObject* threads) {
+  if (n_threads != Py_None && !(PyLong_CheckExact(n_threads) && PyLong_AsLong(n_threads) > 0)) {
+    PyErr_Clear();  // e.g. an int too big for a long: let the checked path report it
+    Py_RETURN_NONE;
   }
   try {
-    const int kind = float_kind(args[0]);
-    if (kind == 0 || float_kind(args[1]) != kind) Py_RETURN_NONE;
-    return kind == 4 ? matmul_typed<float>(args[0], args[1], args[2], args[3], args[4])
-                     : matmul_typed<double>(args[0], args[1], args[2], args[3], args[4]);
+    const int kind = float_kind(a);
+    if (kind == 0 || float_kind(b) != kind) Py_RETURN_NONE;
+    return kind == 4 ? matmul_typed<float>(a, b, out, n_threads, threads)
+                     : matmul_typed<double>(a, b, out, n_threads, threads);
   } catch (py::error_already_set& e) {
     e.restore();
   } catch (const std::exception& e) {
@@ -204,11 +212,62 @@ PyObject* matmul_fastcall(PyObject*, PyObject* const* args, Py_ssize_t nargs) {
   return nullptr;
 }
 
+// _core.matmul(a, b, out, n_threads, threads): the fast path alone (tests, benchmarks).
+PyObject* matmul_fastcall(PyObject*, PyObject* const* args, Py_ssize_t nargs) {
+  if (nargs != 5) {
+    PyErr_SetString(PyExc_TypeError, "matmul(a, b, out, n_threads, threads): 5 arguments");
+    return nullptr;
+  }
+  return matmul_fast(args[0], args[1], args[2], args[3], args[4]);
+}
+
 PyMethodDef matmul_def = {
     "matmul", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&matmul_fastcall)),
     METH_FASTCALL,
     "matmul(a, b, out, n_threads, threads)\n--\n\nFast path of pyneural.linalg.matmul: a @ b "
     "for plain inputs, or None when the arguments need the checked Python path."};
+
+// pyneural.linalg.matmul(a, b, out=None, n_threads=None) itself, built by
+// _core.make_matmul(checked, threads, doc): the fast path, else checked(a, b,
+// out, n_threads). `self` is the tuple (checked, threads).
+PyObject* matmul_public(PyObject* self, PyObject* const* args, Py_ssize_t nargs,
+                        PyObject* kwnames) {
+  static const char* const names[4] = {"a", "b", "out", "n_threads"};
+  PyObject* v[4] = {nullptr, nullptr, Py_None, Py_None};
+  if (nargs > 4) {
+    PyErr_Format(PyExc_TypeError, "matmul() takes at most 4 arguments (%zd given)", nargs);
+    return nullptr;
+  }
+  for (Py_ssize_t i = 0; i < nargs; ++i) v[i] = args[i];
+  const Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+  for (Py_ssize_t j = 0; j < nkw; ++j) {
+    PyObject* key = PyTuple_GET_ITEM(kwnames, j);
+    int slot = -1;
+    for (int i = 0; i < 4 && slot < 0; ++i)
+      if (PyUnicode_CompareWithASCIIString(key, names[i]) == 0) slot = i;
+    if (slot < 0) {
+      PyErr_Format(PyExc_TypeError, "matmul() got an unexpected keyword argument '%U'", key);
+      return nullptr;
+    }
+    if (slot < nargs) {
+      PyErr_Format(PyExc_TypeError, "matmul() got multiple values for argument '%s'",
+                   names[slot]);
+      return nullptr;
+    }
+    v[slot] = args[nargs + j];
+  }
+  if (!v[0] || !v[1]) {
+    PyErr_SetString(PyExc_TypeError, "matmul() missing required argument 'a' or 'b'");
+    return nullptr;
+  }
+  PyObject* checked = PyTuple_GET_ITEM(self, 0);
+  PyObject* threads = PyTuple_GET_ITEM(self, 1);
+  PyObject* r = matmul_fast(v[0], v[1], v[2], v[3], threads);
+  if (r != Py_None) return r;  // the product, or an error
+  Py_DECREF(r);
+  PyObject* call[4] = {v[0], v[1], v[2], v[3]};
+  return PyObject_Vectorcall(checked, call, 4, nullptr);
+}
 
 }  // namespace
 
@@ -246,6 +305,23 @@ void init_linalg(py::module_& m) {
 
   m.add_object("matmul", py::reinterpret_steal<py::object>(
                              PyCFunction_NewEx(&matmul_def, nullptr, m.attr("__name__").ptr())));
+  m.def(
+      "make_matmul",
+      [](py::function checked, py::function threads, const std::string& doc,
+         const std::string& module) {
+        // The definition and its docstring live as long as the process (one per call).
+        auto* text = new std::string(doc);
+        auto* def = new PyMethodDef{
+            "matmul",
+            reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&matmul_public)),
+            METH_FASTCALL | METH_KEYWORDS, text->c_str()};
+        py::tuple self = py::make_tuple(checked, threads);
+        py::str mod(module);
+        return py::reinterpret_steal<py::object>(PyCFunction_NewEx(def, self.ptr(), mod.ptr()));
+      },
+      py::arg("checked"), py::arg("threads"), py::arg("doc"), py::arg("module"),
+      "Build pyneural.linalg.matmul: a builtin running the fast path and calling "
+      "checked(a, b, out, n_threads) for anything else.");
 }
 
 }  // namespace pyneural::bindings

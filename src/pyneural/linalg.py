@@ -17,7 +17,6 @@ from .errors import InvalidTypeError, InvalidValueError
 __all__ = ["matmul"]
 
 _DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
-_fast_matmul = _core.matmul
 
 if _core.cpu_kernel_warning():
     warnings.warn(_core.cpu_kernel_warning(), RuntimeWarning, stacklevel=2)
@@ -51,33 +50,40 @@ def _as_operand(x, name: str, dtype=None) -> np.ndarray:
     return x
 
 
-def matmul(a, b, out=None, n_threads=None) -> np.ndarray:
-    """Matrix product ``a @ b`` with pyneural's blocked GEMM.
+_MATMUL_DOC = """matmul(a, b, out=None, n_threads=None)
+--
 
-    Parameters
-    ----------
-    a : ndarray, shape (m, k)
-        float32 or float64; C-ordered arrays and transposed views (``x.T``) are
-        read in place, as are row slices of bigger arrays.
-    b : ndarray, shape (k, n)
-        Same dtype as ``a``.
-    out : ndarray, shape (m, n), optional
-        C-contiguous array of the same dtype to write into.
-    n_threads : int, optional
-        Threads to use (``None``: ``pyneural.get_num_threads()``; ``-1``: all cores).
-        Small products run on one thread whatever is asked; the result does not
-        depend on the thread count.
+Matrix product ``a @ b`` with pyneural's blocked GEMM.
 
-    Returns
-    -------
-    ndarray, shape (m, n)
-    """
-    # Fast path, all in C++: plain float arrays, positive or default thread count.
-    # The default thread count is only looked up for products big enough to thread.
-    if n_threads is None or (type(n_threads) is int and n_threads > 0):
-        result = _fast_matmul(a, b, out, n_threads, get_num_threads)
-        if result is not None:
-            return result
+Parameters
+----------
+a : ndarray, shape (m, k)
+    float32 or float64; C-ordered arrays and transposed views (``x.T``) are
+    read in place, as are row slices of bigger arrays.
+b : ndarray, shape (k, n)
+    Same dtype as ``a``.
+out : ndarray, shape (m, n), optional
+    C-contiguous array of the same dtype to write into.
+n_threads : int, optional
+    Threads to use (``None``: ``pyneural.get_num_threads()``; ``-1``: all cores).
+    Small products run on one thread whatever is asked; the result does not
+    depend on the thread count.
+
+Returns
+-------
+ndarray, shape (m, n)
+
+Notes
+-----
+A builtin function: plain arguments (float ndarrays, positive or default
+thread count) go straight to C++, where the default thread count is only looked
+up for products big enough to use threads; anything else takes the checked
+path, which converts what it can and raises ``pyneural.errors`` otherwise.
+"""
+
+
+def _matmul_checked(a, b, out=None, n_threads=None) -> np.ndarray:
+    """``matmul`` for arguments the C++ fast path declined (see ``matmul``)."""
     n_threads = resolve_threads(n_threads)
     a = _as_operand(a, "a")
     b = _as_operand(b, "b", a.dtype)
@@ -104,3 +110,6 @@ def matmul(a, b, out=None, n_threads=None) -> np.ndarray:
             return out
     _core.gemm(a, b, out, 1.0, 0.0, n_threads)
     return out
+
+
+matmul = _core.make_matmul(_matmul_checked, get_num_threads, _MATMUL_DOC, __name__)

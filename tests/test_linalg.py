@@ -206,13 +206,16 @@ def test_bit_identical_across_thread_counts(kernel, dtype):
         for nt in (2, 3):
             many = pn.linalg.matmul(a, bb, n_threads=nt)
             assert np.array_equal(one.view(np.uint8), many.view(np.uint8)), (m, k, n, nt)
-        bias = rng.standard_normal(n).astype(dtype)
-        outs = []
-        for nt in (1, 2):
-            out = np.empty((m, n), dtype)
-            _core.gemm_bias_act(a, bb, bias, 2, out, nt)
-            outs.append(out)
-        assert np.array_equal(outs[0].view(np.uint8), outs[1].view(np.uint8))
+        for per_row in (False, True):
+            bias = rng.standard_normal(m if per_row else n).astype(dtype)
+            outs = []
+            for nt in (1, 2):
+                out = np.empty((m, n), dtype)
+                _core.gemm_bias_act(a, bb, bias, 2, out, nt, bias_per_row=per_row)
+                outs.append(out)
+            assert np.array_equal(outs[0].view(np.uint8), outs[1].view(np.uint8))
+            ref = np.tanh(a.astype(np.float64) @ bb + (bias[:, None] if per_row else bias))
+            np.testing.assert_allclose(outs[1], ref, rtol=1e-3 if dtype == np.float32 else 1e-9, atol=1e-4)
     assert_product(one, a, bb)
 
 
@@ -231,22 +234,27 @@ def numpy_act(z, code):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("code", [0, 1, 2, 3])
-def test_gemm_bias_act(kernel, dtype, code):
+@pytest.mark.parametrize("bias_per_row", [False, True], ids=["bias_per_column", "bias_per_row"])
+def test_gemm_bias_act(kernel, dtype, code, bias_per_row):
     b = blocking(dtype)
     rng = np.random.default_rng(10)
     eps = np.finfo(dtype).eps
+    # direct (row-major and transposed A, column tails), feature-major inference
+    # shapes (35 x rows = Wᵀ xᵀ), blocked, gemv (n == 1) and k == 0.
     for m, k, n, ta, tb in [(128, 34, 35, False, False), (35, 128, 35, True, False),
+                            (35, 34, 192, True, True), (35, 35, 37, True, False), (1, 35, 100, True, False),
                             (2 * b["mr"] + 1, b["kc"] + 9, 2 * b["nr"] + 3, False, True),
                             (9, 1, 1, False, False), (5, 0, 4, False, False)]:
         a, bb = operands(rng, m, k, n, ta, tb, dtype)
-        for bias in (rng.standard_normal(n).astype(dtype), None):
+        for bias in (rng.standard_normal(m if bias_per_row else n).astype(dtype), None):
             out = np.full((m, n), np.nan, dtype)
-            _core.gemm_bias_act(a, bb, bias, code, out, 1)
+            _core.gemm_bias_act(a, bb, bias, code, out, 1, bias_per_row=bias_per_row)
             z = a.astype(np.float64) @ bb.astype(np.float64)
             scale = np.abs(a.astype(np.float64)) @ np.abs(bb.astype(np.float64))
             if bias is not None:
-                z = z + bias
-                scale = scale + np.abs(bias)
+                along = bias[:, None] if bias_per_row else bias
+                z = z + along
+                scale = scale + np.abs(along)
             ref = numpy_act(z, code)
             # act is 1-Lipschitz (sigmoid 1/4) and adds a few ulps of its own.
             tol = 2 * (k + 3) * eps * scale + 8 * eps * np.maximum(np.abs(ref), 1e-30)
@@ -278,6 +286,8 @@ def test_gemm_bias_act_rejects_bad_arguments():
         _core.gemm_bias_act(a, b, np.ones(4, np.float32), 1, out, 1)
     with pytest.raises(ValueError, match="bias"):
         _core.gemm_bias_act(a, b, np.ones(5, np.float64), 1, out, 1)
+    with pytest.raises(ValueError, match="length 3"):  # one per row of out
+        _core.gemm_bias_act(a, b, np.ones(5, np.float32), 1, out, 1, bias_per_row=True)
 
 
 # --------------------------------------------------------------------------- kernel selection

@@ -146,20 +146,24 @@ void bind_engine(py::module_& m, const char* name) {
           py::arg("n_threads"))
       .def(
           "predict",
-          [](const E& e, const py::array& x, const py::sequence& params, int n_threads) {
+          [](const E& e, const py::array& x, const py::sequence& params, int n_threads,
+             bool check_finite) -> py::object {
             auto [xp, ldx] = input_matrix<T>(x, e.inputs(), "x");
             if (n_threads < 1) throw EngineError("n_threads: must be >= 1");
             auto p = layer_params(e, params);
             const index_t n = x.shape(0);
             py::array_t<T> out({n, e.outputs()});
             T* op = out.mutable_data();
+            bool finite;
             {
               py::gil_scoped_release release;
-              e.predict(xp, ldx, n, p, op, n_threads);
+              finite = e.predict(xp, ldx, n, p, op, n_threads, check_finite);
             }
-            return out;
+            if (!finite) return py::none();
+            return std::move(out);
           },
-          py::arg("x"), py::arg("params"), py::arg("n_threads"))
+          py::arg("x"), py::arg("params"), py::arg("n_threads"), py::arg("check_finite") = false,
+          "Outputs (n, outputs); None when check_finite and x holds a NaN or an infinity.")
       .def(
           "evaluate",
           [](const E& e, const py::array& x, const py::array& y, const py::sequence& params,

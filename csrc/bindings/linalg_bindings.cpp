@@ -35,7 +35,7 @@ void gemm_py(const py::array& a, const py::array& b, py::array& c, double alpha,
 
 template <typename T>
 void gemm_bias_act_py(const py::array& a, const py::array& b, const py::object& bias, int act,
-                      py::array& c, int n_threads) {
+                      py::array& c, int n_threads, bool bias_per_row) {
   const auto av = matrix_view<T>(a, "a", false);
   const auto bv = matrix_view<T>(b, "b", false);
   auto cv = matrix_view<T>(c, "out", true);
@@ -53,15 +53,15 @@ void gemm_bias_act_py(const py::array& a, const py::array& b, const py::object& 
   if (!bias.is_none()) {
     if (!py::isinstance<py::array_t<T>>(bias)) throw EngineError("bias: wrong dtype");
     bias_arr = py::reinterpret_borrow<py::array>(bias);
-    if (bias_arr.ndim() != 1 || bias_arr.shape(0) != bv.cols ||
-        (bv.cols > 1 && bias_arr.strides(0) != py::ssize_t(sizeof(T))))
-      throw EngineError("bias: expected a contiguous 1-D array of length " +
-                        std::to_string(bv.cols));
+    const index_t length = bias_per_row ? av.rows : bv.cols;
+    if (bias_arr.ndim() != 1 || bias_arr.shape(0) != length ||
+        (length > 1 && bias_arr.strides(0) != py::ssize_t(sizeof(T))))
+      throw EngineError("bias: expected a contiguous 1-D array of length " + std::to_string(length));
     bias_ptr = static_cast<const T*>(bias_arr.data());
   }
   py::gil_scoped_release release;
   gemm_bias_act<T>(av.trans, bv.trans, av.rows, bv.cols, av.cols, av.data, av.ld, bv.data, bv.ld,
-                   bias_ptr, static_cast<Activation>(act), cv.data, cv.ld, n_threads);
+                   bias_ptr, static_cast<Activation>(act), cv.data, cv.ld, n_threads, bias_per_row);
 }
 
 // ------------------------------------------------------------------ matmul fast path
@@ -290,18 +290,19 @@ void init_linalg(py::module_& m) {
   m.def(
       "gemm_bias_act",
       [](const py::array& a, const py::array& b, const py::object& bias, int activation_code,
-         py::array& out, int n_threads) {
+         py::array& out, int n_threads, bool bias_per_row) {
         if (py::isinstance<py::array_t<float>>(a))
-          gemm_bias_act_py<float>(a, b, bias, activation_code, out, n_threads);
+          gemm_bias_act_py<float>(a, b, bias, activation_code, out, n_threads, bias_per_row);
         else if (py::isinstance<py::array_t<double>>(a))
-          gemm_bias_act_py<double>(a, b, bias, activation_code, out, n_threads);
+          gemm_bias_act_py<double>(a, b, bias, activation_code, out, n_threads, bias_per_row);
         else
           throw EngineError("a: dtype must be float32 or float64");
       },
       py::arg("a"), py::arg("b"), py::arg("bias"), py::arg("activation_code"), py::arg("out"),
-      py::arg("n_threads") = 1,
+      py::arg("n_threads") = 1, py::arg("bias_per_row") = false,
       "out = act(a @ b + bias) with the activation fused into the GEMM's write-out; codes: "
-      "0 linear, 1 relu, 2 tanh, 3 sigmoid; bias may be None.");
+      "0 linear, 1 relu, 2 tanh, 3 sigmoid; bias may be None. bias has one entry per column "
+      "of out, or with bias_per_row=True one per row.");
 
   m.add_object("matmul", py::reinterpret_steal<py::object>(
                              PyCFunction_NewEx(&matmul_def, nullptr, m.attr("__name__").ptr())));

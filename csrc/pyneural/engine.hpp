@@ -63,9 +63,11 @@ class Engine {
                           std::int64_t step, std::uint64_t seed, std::int64_t epoch,
                           int n_threads);
 
-  // out (n, outputs) = network(x); no dropout.
-  void predict(const T* x, index_t ldx, index_t n, const std::vector<LayerParams<T>>& params,
-               T* out, int n_threads) const;
+  // out (n, outputs) = network(x); no dropout. With check_finite, x is scanned
+  // block by block while it is in cache; returns false (out unspecified) when x
+  // holds a NaN or an infinity.
+  bool predict(const T* x, index_t ldx, index_t n, const std::vector<LayerParams<T>>& params,
+               T* out, int n_threads, bool check_finite = false) const;
 
   // Predictions into out, then mean and standard deviation of the per-sample
   // losses and R² (uniform average over outputs, scikit-learn's definition).

@@ -20,12 +20,14 @@ template <typename T>
 void gemm(bool trans_a, bool trans_b, index_t m, index_t n, index_t k, T alpha, const T* a,
           index_t lda, const T* b, index_t ldb, T beta, T* c, index_t ldc, int n_threads);
 
-// C = act(op(A) @ op(B) + bias), bias of length n (may be null). act must be
-// Linear, ReLU, Tanh or Sigmoid (softmax needs whole rows; apply it afterwards).
+// C = act(op(A) @ op(B) + bias), bias of length n, one per column (may be null),
+// or with bias_per_row of length m, one per row (layers computed feature-major,
+// Zᵀ = Wᵀ Xᵀ). act must be Linear, ReLU, Tanh or Sigmoid (softmax needs whole
+// rows; apply it afterwards).
 template <typename T>
 void gemm_bias_act(bool trans_a, bool trans_b, index_t m, index_t n, index_t k, const T* a,
                    index_t lda, const T* b, index_t ldb, const T* bias, Activation act, T* c,
-                   index_t ldc, int n_threads);
+                   index_t ldc, int n_threads, bool bias_per_row = false);
 
 // Name of the instruction set the kernels run with ("baseline", "avx2", "avx512"):
 // the best one this CPU and OS support, unless PYNEURAL_CPU_FEATURES or

@@ -49,12 +49,13 @@ def check_fraction(value, name: str, *, low_open: bool = False, high_open: bool 
 
 
 def as_float_matrix(
-    x, name: str, dtype, *, columns: int | None = None, allow_1d_column: bool = False
+    x, name: str, dtype, *, columns: int | None = None, allow_1d_column: bool = False, finite: bool = True
 ) -> np.ndarray:
     """Convert ``x`` to a C-contiguous 2-D array of ``dtype`` with finite values.
 
     ``allow_1d_column`` turns a 1-D array into one column (targets ``y``); a 1-D
-    ``X`` is an error, as in scikit-learn, because it is ambiguous.
+    ``X`` is an error, as in scikit-learn, because it is ambiguous. ``finite=False``
+    skips the finiteness pass, for callers whose consumer checks it itself.
     """
     if x is None:
         raise InvalidTypeError(f"{name}: expected an array, got None")
@@ -93,8 +94,9 @@ def as_float_matrix(
         raise InvalidValueError(
             f"{name}: expected {columns} feature column(s), got shape {arr.shape}"
         )
-    arr = np.ascontiguousarray(arr, dtype=dtype)
-    if not np.isfinite(arr).all():
+    with np.errstate(over="ignore"):  # a value beyond float32 becomes inf: reported below
+        arr = np.ascontiguousarray(arr, dtype=dtype)
+    if finite and not np.isfinite(arr).all():
         bad = np.argwhere(~np.isfinite(arr))[0]
         raise InvalidValueError(
             f"{name}: contains NaN or infinite values (first at row {bad[0]}, column {bad[1]})"

@@ -78,6 +78,29 @@ def test_predict_shape_and_dtype(rng):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf, 1e300])
+def test_predict_names_the_first_non_finite_entry(backend, dtype, threads, value, rng):
+    """The native engine scans X itself while predicting; the error still names the
+    first bad entry, in any inference block, and 1e300 overflows float32 to inf."""
+    net = pn.Network([pn.Dense(5, "relu"), pn.Dense(2)], inputs=3, seed=0, dtype=dtype, backend=backend,
+                     n_threads=threads)
+    x = rng.normal(size=(1000, 3))
+    clean = net.predict(x)
+    for row, col in [(0, 0), (999, 2), (500, 1)]:
+        bad = x.copy()
+        bad[row, col] = value
+        if value == 1e300 and dtype == "float64":  # finite in float64: no error
+            assert net.predict(bad).shape == (1000, 2)
+            continue
+        bad[row + 1:, :] = np.nan  # later bad entries are not the ones reported
+        with pytest.raises(InvalidValueError, match=f"X: contains NaN or infinite values \\(first at row {row}, column {col}\\)"):
+            net.predict(bad)
+    np.testing.assert_array_equal(net.predict(x), clean)  # nothing was left behind
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_divergence_raises_and_keeps_last_finite_params(backend, rng):
     x, y = rng.normal(size=(20, 3)) * 100, rng.normal(size=20) * 1e6
     net = pn.Network([pn.Dense(8, "relu"), pn.Dense(1)], inputs=3, optimizer=pn.SGD(10.0), seed=0,

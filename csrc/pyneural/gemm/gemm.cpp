@@ -58,7 +58,7 @@ void trivial(const Args<T>& g) {
     T* c = g.c + i * g.ldc;
     for (index_t j = 0; j < g.n; ++j) {
       T z = g.beta == T(0) ? T(0) : g.beta * c[j];
-      if (g.bias) z += g.bias[j];
+      if (g.bias) z += g.bias[g.bias_per_row ? i : j];
       c[j] = activate_scalar(static_cast<Activation>(g.act), z);
     }
   }
@@ -166,20 +166,21 @@ template <typename T>
 void gemm(bool trans_a, bool trans_b, index_t m, index_t n, index_t k, T alpha, const T* a,
           index_t lda, const T* b, index_t ldb, T beta, T* c, index_t ldc, int n_threads) {
   const gemm_detail::Args<T> g{trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb,
-                               beta,    c,       ldc, nullptr, 0, nullptr};
+                               beta,    c,       ldc, nullptr, 0, nullptr, false};
   gemm_detail::run(g, n_threads);
 }
 
 template <typename T>
 void gemm_bias_act(bool trans_a, bool trans_b, index_t m, index_t n, index_t k, const T* a,
                    index_t lda, const T* b, index_t ldb, const T* bias, Activation act, T* c,
-                   index_t ldc, int n_threads) {
+                   index_t ldc, int n_threads, bool bias_per_row) {
   require(act == Activation::Linear || act == Activation::ReLU || act == Activation::Tanh ||
               act == Activation::Sigmoid,
           "gemm_bias_act: activation must be linear, relu, tanh or sigmoid");
   const gemm_detail::Args<T> g{trans_a, trans_b, m,    n,   k,    T(1),
                                a,       lda,     b,    ldb, T(0), c,
-                               ldc,     bias,    int(act), &gemm_detail::act_tile<T>};
+                               ldc,     bias,    int(act), &gemm_detail::act_tile<T>,
+                               bias_per_row};
   gemm_detail::run(g, n_threads);
 }
 
@@ -197,7 +198,7 @@ GemmBlocking gemm_blocking(bool double_precision) {
   template void gemm<T>(bool, bool, index_t, index_t, index_t, T, const T*, index_t, const T*, \
                         index_t, T, T*, index_t, int);                                       \
   template void gemm_bias_act<T>(bool, bool, index_t, index_t, index_t, const T*, index_t,    \
-                                 const T*, index_t, const T*, Activation, T*, index_t, int);
+                                 const T*, index_t, const T*, Activation, T*, index_t, int, bool);
 PYNEURAL_INSTANTIATE(float)
 PYNEURAL_INSTANTIATE(double)
 #undef PYNEURAL_INSTANTIATE

@@ -31,9 +31,10 @@ struct Args {
   T beta;
   T* c;
   index_t ldc;
-  const T* bias;          // length n, or null
+  const T* bias;          // length n (one per column), or null
   int act;                // Activation code; 0 = linear
   ActTileFn<T> act_tile;  // for Tanh / Sigmoid
+  bool bias_per_row;      // bias has length m, one per row of C (feature-major layers)
 };
 
 // Entry points of one instruction set for one element type.

@@ -21,9 +21,8 @@ struct ElementwiseKernels {
   void (*activation_backward)(int act, index_t size, const T* a, T* d);
   // out[j] = Σ_r d[r, j], each column summed in row order.
   void (*column_sums)(index_t rows, index_t cols, const T* d, T* out);
-  // Feature-major inference: z[j, i] = act(z[j, i] + bias[j]) over a units x cols
-  // block (act: Linear, ReLU, Tanh or Sigmoid).
-  void (*bias_activation_rows)(int act, index_t units, index_t cols, const T* bias, T* z);
+  // True when no element of the rows x cols block x (row stride ld) is NaN or ±inf.
+  bool (*all_finite)(index_t rows, index_t cols, const T* x, index_t ld);
 };
 
 // The kernels of the instruction set the GEMM uses.

@@ -35,6 +35,9 @@ class Backend:
     """Abstract backend: one epoch, inference and evaluation."""
 
     name = ""
+    # True when predict(..., check_finite=True) scans x itself (and returns None on
+    # a NaN or an infinity), so callers may skip their own pass over x.
+    checks_finite = False
 
     def __init__(self, arch: Architecture):
         self.arch = arch
@@ -43,8 +46,9 @@ class Backend:
         """Train one epoch over rows ``perm`` in batches; return ``(mean loss, step)``."""
         raise NotImplementedError
 
-    def predict(self, x, slots, n_threads) -> np.ndarray:
-        """Network outputs, shape (n, outputs)."""
+    def predict(self, x, slots, n_threads, check_finite=False) -> np.ndarray | None:
+        """Network outputs, shape (n, outputs); ``None`` if ``check_finite`` and ``x``
+        holds a NaN or an infinity (backends with ``checks_finite``)."""
         raise NotImplementedError
 
     def evaluate(self, x, y, slots, n_threads):

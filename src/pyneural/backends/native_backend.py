@@ -16,6 +16,7 @@ __all__ = ["NativeBackend"]
 
 class NativeBackend(Backend):
     name = "native"
+    checks_finite = True  # while each block of x is in cache, cheaper than a NumPy pass
 
     def __init__(self, arch: Architecture):
         super().__init__(arch)
@@ -32,8 +33,8 @@ class NativeBackend(Backend):
             x, y, perm, int(batch_size), slots, lr, int(step), int(self.arch.dropout_seed), int(epoch), int(n_threads)
         )
 
-    def predict(self, x, slots, n_threads):
-        return self._engine.predict(x, slots, int(n_threads))
+    def predict(self, x, slots, n_threads, check_finite=False):
+        return self._engine.predict(x, slots, int(n_threads), bool(check_finite))
 
     def evaluate(self, x, y, slots, n_threads):
         loss, std, r2, pred = self._engine.evaluate(x, y, slots, int(n_threads))

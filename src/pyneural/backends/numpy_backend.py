@@ -90,7 +90,7 @@ class NumpyBackend(Backend):
                 g = g_next
         return (total / n if n else 0.0), step
 
-    def predict(self, x, slots, n_threads):
+    def predict(self, x, slots, n_threads, check_finite=False):
         _, acts, _, _ = self._forward(x, slots)
         return np.ascontiguousarray(acts[-1])
 

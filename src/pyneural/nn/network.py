@@ -152,8 +152,8 @@ class Network:
         return resolve_threads(self.n_threads)
 
     # ---------------------------------------------------------------- data
-    def _check_x(self, x, name: str = "X") -> np.ndarray:
-        return as_float_matrix(x, name, self.dtype, columns=self.inputs)
+    def _check_x(self, x, name: str = "X", finite: bool = True) -> np.ndarray:
+        return as_float_matrix(x, name, self.dtype, columns=self.inputs, finite=finite)
 
     def _check_xy(self, x, y, xname: str = "X", yname: str = "y"):
         x = self._check_x(x, xname)
@@ -330,10 +330,15 @@ class Network:
     # ---------------------------------------------------------------- inference
     def predict(self, X) -> np.ndarray:
         """Outputs for ``X`` (n, inputs): an array (n, outputs) of the network dtype."""
-        x = self._check_x(X)
+        native_check = self._backend.checks_finite
+        x = self._check_x(X, finite=not native_check)
         if x.shape[0] == 0:
             return np.empty((0, self.outputs), dtype=self.dtype)
-        return self._backend.predict(x, self._slots, self._threads())
+        out = self._backend.predict(x, self._slots, self._threads(), check_finite=native_check)
+        if out is None:  # the engine met a NaN or an infinity: name the first one
+            self._check_x(x)
+            raise InvalidValueError("X: contains NaN or infinite values")
+        return out
 
     def evaluate(self, X, y) -> dict:
         """``{"loss": mean loss, "r2": R² (uniform average over outputs)}``, plus

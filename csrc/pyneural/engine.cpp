@@ -140,7 +140,9 @@ EpochResult Engine<T>::train_epoch(const T* x, index_t ldx, const T* y, index_t 
         if (cfg.activation == Activation::Softmax)
           softmax_backward_inplace(bs, cfg.units, acts[li].data(), cfg.units, g_cur.data(), cfg.units);
         else
-          kernels.activation_backward(int(cfg.activation), bs * cfg.units, acts[li].data(), g_cur.data());
+          parallel_ranges(bs * cfg.units, n_threads, kUpdateMinPerThread, [&](index_t b, index_t e) {
+            kernels.activation_backward(int(cfg.activation), e - b, acts[li].data() + b, g_cur.data() + b);
+          });
       }
       gemm<T>(true, false, cfg.inputs, cfg.units, bs, T(1), layer_in[li], cfg.inputs,
               g_cur.data(), cfg.units, T(0), dw.data(), cfg.units, n_threads);
@@ -152,7 +154,7 @@ EpochResult Engine<T>::train_epoch(const T* x, index_t ldx, const T* y, index_t 
           for (index_t i = 0; i < bs * cfg.inputs; ++i) g_next[i] *= masks[li][i];
       }
       optimizer_update(kernels, cfg.optimizer, cfg.inputs * cfg.units, p.weights, dw.data(), p.weight_state,
-                       lr[li], t);
+                       lr[li], t, n_threads);
       optimizer_update(kernels, cfg.optimizer, cfg.units, p.biases, db.data(), p.bias_state, lr[li], t);
       std::swap(g_cur, g_next);
     }
@@ -263,10 +265,6 @@ void Engine<T>::forward_block_transposed(const T* x, index_t ldx, index_t rows,
     for (index_t j = 0; j < outs; ++j) out[r * outs + j] = in[j * rows + r];
   if (layers_.back().activation == Activation::Softmax) softmax_rows(rows, outs, out, outs);
 }
-
-// True when no element of the rows x cols block (row stride ld) is a NaN or an
-// infinity: an all-ones exponent, tested on the bits (an OR reduction the
-// compiler vectorizes, which a floating-point test without -ffast-math is not).
 
 template <typename T>
 bool Engine<T>::predict(const T* x, index_t ldx, index_t n,

@@ -2,6 +2,10 @@
 // everything runs serially and these helpers say so.
 #pragma once
 
+#include <algorithm>
+
+#include "common.hpp"
+
 #ifdef PYNEURAL_OPENMP
 #include <omp.h>
 #endif
@@ -62,5 +66,40 @@ class FlushDenormalsGuard {
  private:
   unsigned saved_ = 0;
 };
+
+// fn(begin, end) over [0, n) in contiguous chunks, one per thread, each a
+// multiple of 16 elements (whole cache lines) and at least min_per_thread long;
+// serial when that leaves one chunk. For element-wise kernels, whose results do
+// not depend on the split; fn must not throw. Workers take the caller's MXCSR,
+// so they flush denormals (or not) as the caller does.
+template <typename Fn>
+void parallel_ranges(index_t n, int n_threads, index_t min_per_thread, Fn&& fn) {
+  const index_t most = std::max<index_t>(1, n / std::max<index_t>(min_per_thread, 1));
+  const int nt = int(std::min<index_t>(std::max(n_threads, 1), most));
+#ifdef PYNEURAL_OPENMP
+  if (nt > 1) {
+    const index_t chunk = ((n + nt - 1) / nt + 15) / 16 * 16;
+#ifdef PYNEURAL_HAS_MXCSR
+    const unsigned csr = _mm_getcsr();
+#endif
+#pragma omp parallel num_threads(nt)
+    {
+#ifdef PYNEURAL_HAS_MXCSR
+      const unsigned saved = _mm_getcsr();
+      _mm_setcsr(csr);
+#endif
+      const index_t begin = std::min<index_t>(n, index_t(omp_get_thread_num()) * chunk);
+      const index_t end = std::min<index_t>(n, begin + chunk);
+      if (begin < end) fn(begin, end);
+#ifdef PYNEURAL_HAS_MXCSR
+      _mm_setcsr(saved);
+#endif
+    }
+    return;
+  }
+#endif
+  (void)nt;
+  fn(index_t(0), n);
+}
 
 }  // namespace pyneural

@@ -140,7 +140,7 @@ EpochResult Engine<T>::train_epoch(const T* x, index_t ldx, const T* y, index_t 
         if (cfg.activation == Activation::Softmax)
           softmax_backward_inplace(bs, cfg.units, acts[li].data(), cfg.units, g_cur.data(), cfg.units);
         else
-          parallel_ranges(bs * cfg.units, n_threads, kUpdateMinPerThread, [&](index_t b, index_t e) {
+          parallel_ranges(bs * cfg.units, n_threads, kElementwiseMinPerThread, [&](index_t b, index_t e) {
             kernels.activation_backward(int(cfg.activation), e - b, acts[li].data() + b, g_cur.data() + b);
           });
       }
@@ -244,7 +244,7 @@ void Engine<T>::forward_block_transposed(const T* x, index_t ldx, index_t rows,
                                          T* out, int n_threads) const {
   // Feature-major activations (units x rows): Zᵀ = Wᵀ Xᵀ puts the rows of the
   // block along the vector lanes, which fill them far better than narrow layers
-  // (35 units pad to 48 lanes of AVX-512; 512 rows pad to nothing).
+  // (35 units pad to 48 lanes of AVX-512; 192 rows pad to nothing).
   // The first layer reads x row-major as op(B) = xᵀ (the GEMM transposes it in
   // vector blocks); later layers read the previous feature-major block. Bias and
   // activation are fused into the GEMM's write-out (one bias per row of Zᵀ).

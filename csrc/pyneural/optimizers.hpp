@@ -28,10 +28,6 @@ struct OptimizerConfig {
   }
 };
 
-// Elements per thread below which an update stays on one thread: the update is
-// memory-bound, and waking a worker costs about as much as 64k elements.
-constexpr index_t kUpdateMinPerThread = index_t(1) << 16;
-
 // Apply the configured update to one buffer; state holds state_count() buffers.
 // Large buffers are split between n_threads (element-wise: same bits).
 template <typename T>
@@ -42,12 +38,12 @@ void optimizer_update(const ElementwiseKernels<T>& k, const OptimizerConfig& cfg
     const T c2 = T(1.0 / (1.0 - std::pow(cfg.beta_2, double(t))));
     T* m = state[0];
     T* v = state[1];
-    parallel_ranges(size, n_threads, kUpdateMinPerThread, [&](index_t b, index_t e) {
+    parallel_ranges(size, n_threads, kElementwiseMinPerThread, [&](index_t b, index_t e) {
       k.adam(e - b, theta + b, g + b, m + b, v + b, T(lr), T(cfg.beta_1), T(cfg.beta_2), T(cfg.epsilon), c1, c2);
     });
   } else {
     T* velocity = cfg.momentum != 0.0 ? state[0] : nullptr;
-    parallel_ranges(size, n_threads, kUpdateMinPerThread, [&](index_t b, index_t e) {
+    parallel_ranges(size, n_threads, kElementwiseMinPerThread, [&](index_t b, index_t e) {
       k.sgd(e - b, theta + b, g + b, velocity ? velocity + b : nullptr, T(lr), T(cfg.momentum));
     });
   }

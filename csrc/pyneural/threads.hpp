@@ -67,6 +67,11 @@ class FlushDenormalsGuard {
   unsigned saved_ = 0;
 };
 
+// Elements per thread below which an element-wise pass (optimizer update,
+// activation backward) stays on one thread: such passes are memory-bound, and
+// waking a worker costs about as much as 64k elements.
+constexpr index_t kElementwiseMinPerThread = index_t(1) << 16;
+
 // fn(begin, end) over [0, n) in contiguous chunks, one per thread, each a
 // multiple of 16 elements (whole cache lines) and at least min_per_thread long;
 // serial when that leaves one chunk. For element-wise kernels, whose results do

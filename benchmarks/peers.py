@@ -16,7 +16,9 @@ Workloads (float32 unless noted; same data, same batch size, same thread count):
 
 Peers: pyneural native, pyneural numpy backend, PyTorch (default Adam, and fused
 Adam), scikit-learn's MLPRegressor, NumPy's BLAS. Missing peers are skipped with
-a note. Rounds interleave the implementations so machine drift hits all alike;
+a note. Rounds interleave the implementations so machine drift hits all alike
+(GEMMs are timed in blocks of calls after a pause, as in gemm_peers.py, because
+BLAS and OpenMP threads spin after a call and would slow the next library);
 the table prints medians and the ratio peer_time / pyneural_time (> 1: pyneural
 is faster). NumPy's BLAS threads are pinned with threadpoolctl, PyTorch's with
 ``torch.set_num_threads``.
@@ -32,6 +34,7 @@ import time
 import numpy as np
 
 import pyneural as pn
+from gemm_peers import PAUSE, block_median, calls_for  # same folder: run as a script
 
 try:
     import torch
@@ -51,6 +54,18 @@ def timed(fn) -> float:
     start = time.perf_counter()
     fn()
     return time.perf_counter() - start
+
+
+def paused_blocks(impls: dict, rounds: int, calls: int) -> dict:
+    """Median seconds per call, each implementation timed in blocks of calls after a
+    pause: GEMM libraries' threads spin after a call and would steal the cores of
+    the next library if calls alternated one by one (see gemm_peers.py)."""
+    times = {name: [] for name in impls}
+    for _ in range(rounds):
+        for name, fn in impls.items():
+            time.sleep(PAUSE)
+            times[name].append(block_median(fn, calls))
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def interleaved(impls: dict, rounds: int, per_round: int = 1) -> dict:
@@ -199,7 +214,7 @@ def bench_gemm(threads, rounds):
                 ta, tb, tout = torch.from_numpy(a), torch.from_numpy(b), torch.from_numpy(out)
                 impls["PyTorch mm"] = lambda: torch.mm(ta, tb, out=tout)
             with blas_threads(threads):
-                t = interleaved(impls, rounds, per_round=max(1, int(2e8 // n**3)))
+                t = paused_blocks(impls, rounds, calls_for(2 * n**3))
             results[f"{dtype} {n}^3 (GFLOP/s)"] = {k: 2 * n**3 / v / 1e9 for k, v in t.items()}
     shapes = {"128x35 @ 35x35": ((128, 35), (35, 35), False, False),
               "Xᵀ dZ: (128x35)ᵀ @ 128x35": ((128, 35), (128, 35), True, False),
@@ -214,7 +229,7 @@ def bench_gemm(threads, rounds):
         impls = {"pyneural matmul": lambda: pn.linalg.matmul(a, b, out=out, n_threads=1),
                  "NumPy (OpenBLAS)": lambda: np.matmul(a, b, out=out)}
         with blas_threads(1):
-            t = interleaved(impls, rounds, per_round=2000)
+            t = paused_blocks(impls, rounds, calls_for(2 * a.shape[0] * a.shape[1] * b.shape[1]))
         results[f"float32 {label} (µs/call, 1 thread)"] = {k: v * 1e6 for k, v in t.items()}
     return results, notes
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdint>
 #include <exception>
 #include <limits>
 #include <utility>
@@ -191,16 +192,27 @@ const T* Engine<T>::forward_block(const T* x, index_t ldx, index_t rows,
 
 namespace {
 
+// The first element of v at or after a 64-byte boundary: the feature-major rows of
+// a block (192 elements) then start on cache lines, so no vector load or store
+// straddles two (malloc only promises 16 bytes). v needs 64 / sizeof(T) spare.
+template <typename T>
+T* cache_aligned(std::vector<T>& v) {
+  const auto p = reinterpret_cast<std::uintptr_t>(v.data());
+  return reinterpret_cast<T*>((p + 63) & ~std::uintptr_t(63));
+}
+
 // Blocks of kPredictBlock rows; threads take whole blocks (a row's result does not
-// depend on which block or thread computed it), each with one workspace of
-// `workspace` elements allocated once. With one block the GEMMs get the threads.
+// depend on which block or thread computed it), each with one cache-aligned
+// workspace of `workspace` elements allocated once. With one block the GEMMs get
+// the threads.
 template <typename T, typename BlockFn>
 void for_each_block(index_t n, int n_threads, size_t workspace, BlockFn&& fn) {
   const index_t blocks = (n + kPredictBlock - 1) / kPredictBlock;
   const int outer = int(std::min<index_t>(blocks, std::max(n_threads, 1)));
+  const size_t padded = workspace + 64 / sizeof(T);
   if (outer <= 1) {
-    std::vector<T> ws(workspace);
-    for (index_t bi = 0; bi < blocks; ++bi) fn(bi, n_threads, ws.data());
+    std::vector<T> ws(padded);
+    for (index_t bi = 0; bi < blocks; ++bi) fn(bi, n_threads, cache_aligned(ws));
     return;
   }
   // An exception must not leave an OpenMP region (that would terminate the
@@ -217,7 +229,7 @@ void for_each_block(index_t n, int n_threads, size_t workspace, BlockFn&& fn) {
   {
     std::vector<T> ws;
     try {
-      ws.resize(workspace);
+      ws.resize(padded);
     } catch (...) {
       keep(std::current_exception());
     }
@@ -225,9 +237,9 @@ void for_each_block(index_t n, int n_threads, size_t workspace, BlockFn&& fn) {
 #pragma omp for schedule(static)
 #endif
     for (index_t bi = 0; bi < blocks; ++bi) {
-      if (ws.size() != workspace) continue;
+      if (ws.size() != padded) continue;
       try {
-        fn(bi, 1, ws.data());
+        fn(bi, 1, cache_aligned(ws));
       } catch (...) {
         keep(std::current_exception());
       }

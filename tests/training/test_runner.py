@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import pyneural as pn
-from pyneural.errors import InvalidValueError
+from pyneural.errors import InvalidValueError, TrainingDivergedError
 from pyneural.metrics import r2_score
 from pyneural.model_spec import ModelSpec
 from pyneural.training import KFold, Split
@@ -16,12 +16,12 @@ from pyneural.training.runner import run_spec
 from ..conftest import KC_SPEC
 
 
-def _spec(epochs=4, trainer=None, validation="every_epoch", dataset=None):
+def _spec(epochs=4, trainer=None, validation="every_epoch", dataset=None, optimizer=None):
     return ModelSpec.from_dict({
         "name": "small",
         "dataset": dataset or pn.datasets.king_county_spec().to_dict(),
         "network": {"layers": [{"units": 16, "activation": "relu", "repeat": 2}, {"units": "outputs"}],
-                    "optimizer": {"name": "adam", "learning_rate": 0.003}},
+                    "optimizer": optimizer or {"name": "adam", "learning_rate": 0.003}},
         "training": {"epochs": epochs, "batch_size": 64, "seed": 1, "trainer": trainer or {"kfolds": 3},
                      "validation": validation},
     })
@@ -80,6 +80,19 @@ def test_validation_at_last_epoch_only(table):
     for fold in result.evaluation.folds:
         assert all(e.r2 is None and e.val_loss is None for e in fold.epochs[:-1])
         assert fold.epochs[-1].r2 == pytest.approx(fold.r2)
+
+
+def test_divergence_names_the_fold_or_is_recorded(table, tmp_path):
+    exploding = _spec(epochs=6, optimizer={"name": "sgd", "learning_rate": 1e6})
+    with pytest.raises(TrainingDivergedError, match=r"fold \d+: .*epoch") as info:
+        run_spec(exploding, table, verbose=0, n_jobs=1)
+    assert info.value.fold is not None and info.value.epoch is not None
+    result = run_spec(exploding, table, verbose=0, n_jobs=1, on_divergence="stop")
+    assert all(fold.stopped == "diverged" for fold in result.evaluation.folds)
+    for net in result.networks:  # the last finite parameters are kept
+        assert all(np.isfinite(p["weights"]).all() and np.isfinite(p["biases"]).all() for p in net.get_params())
+    saved = json.loads((result.save(tmp_path / "run") / "evaluation.json").read_text())
+    assert [f["stopped"] for f in saved["folds"]] == ["diverged"] * 3
 
 
 def test_parallel_folds_equal_serial_folds(table):

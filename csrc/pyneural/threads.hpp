@@ -83,7 +83,6 @@ void parallel_ranges(index_t n, int n_threads, index_t min_per_thread, Fn&& fn) 
   const int nt = int(std::min<index_t>(std::max(n_threads, 1), most));
 #ifdef PYNEURAL_OPENMP
   if (nt > 1) {
-    const index_t chunk = ((n + nt - 1) / nt + 15) / 16 * 16;
 #ifdef PYNEURAL_HAS_MXCSR
     const unsigned csr = _mm_getcsr();
 #endif
@@ -93,6 +92,10 @@ void parallel_ranges(index_t n, int n_threads, index_t min_per_thread, Fn&& fn) 
       const unsigned saved = _mm_getcsr();
       _mm_setcsr(csr);
 #endif
+      // From the team OpenMP actually gave (OMP_DYNAMIC or a thread limit may give
+      // fewer than nt), so every element is covered.
+      const index_t team = omp_get_num_threads();
+      const index_t chunk = ((n + team - 1) / team + 15) / 16 * 16;
       const index_t begin = std::min<index_t>(n, index_t(omp_get_thread_num()) * chunk);
       const index_t end = std::min<index_t>(n, begin + chunk);
       if (begin < end) fn(begin, end);

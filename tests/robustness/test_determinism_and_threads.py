@@ -50,6 +50,35 @@ def test_threaded_updates_of_large_layers_are_bit_identical(optimizer):
         np.testing.assert_allclose(pa["weights"], pr["weights"], rtol=1e-3, atol=1e-4)
 
 
+_LARGE_LAYER_FIT = """
+import sys, numpy as np, pyneural as pn
+rng = np.random.default_rng(2)
+x, y = rng.normal(size=(600, 150)), rng.normal(size=(600, 2))
+net = pn.Network([pn.Dense(400, "tanh"), pn.Dense(2)], inputs=150, seed=3, n_threads=int(sys.argv[1]))
+net.fit(x, y, epochs=2, batch_size=512, verbose=0)
+np.save(sys.argv[2], np.concatenate([p[k].ravel() for p in net.get_params() for k in ("weights", "biases")]))
+"""
+
+
+def test_threaded_updates_cover_everything_when_openmp_gives_fewer_threads(tmp_path):
+    """With OMP_THREAD_LIMIT=1 a request for 2 threads gets a team of 1: the split
+    must follow the team actually given, or half of each update would be skipped."""
+    import subprocess
+    import sys
+
+    outs = []
+    for limit, threads in (("1", 2), (None, 1)):
+        env = dict(os.environ)
+        env.pop("OMP_THREAD_LIMIT", None)
+        if limit:
+            env["OMP_THREAD_LIMIT"] = limit
+        out = tmp_path / f"params_{threads}.npy"
+        subprocess.run([sys.executable, "-c", _LARGE_LAYER_FIT, str(threads), str(out)], env=env, check=True,
+                       timeout=120)
+        outs.append(np.load(out))
+    assert np.array_equal(outs[0], outs[1])
+
+
 def test_networks_in_python_threads_match_sequential_runs():
     rng = np.random.default_rng(1)
     x, y = rng.normal(size=(400, 8)), rng.normal(size=400)

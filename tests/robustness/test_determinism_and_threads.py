@@ -32,18 +32,19 @@ def test_bit_identical_whatever_the_thread_count(dtype):
 @pytest.mark.parametrize("optimizer", [pn.Adam(1e-3), pn.Momentum(0.01), pn.SGD(0.01)], ids=["adam", "momentum", "sgd"])
 def test_threaded_updates_of_large_layers_are_bit_identical(optimizer):
     """Layers of >= 2 x 65,536 weights (and batches of >= 2 x 65,536 activations) have
-    their optimizer update and activation backward split between threads."""
+    their optimizer update, activation backward and bias gradient split between
+    threads, and so has the gather of a batch of >= 2 x 65,536 input values."""
     rng = np.random.default_rng(2)
-    x, y = rng.normal(size=(600, 150)), rng.normal(size=(600, 2))
+    x, y = rng.normal(size=(600, 300)), rng.normal(size=(600, 2))
     nets = []
     for n_threads in (1, 2):
-        net = pn.Network([pn.Dense(400, "tanh"), pn.Dense(400, "relu"), pn.Dense(2)], inputs=150, seed=3,
+        net = pn.Network([pn.Dense(400, "tanh"), pn.Dense(400, "relu"), pn.Dense(2)], inputs=300, seed=3,
                          optimizer=optimizer, n_threads=n_threads)
         net.fit(x, y, epochs=2, batch_size=512, verbose=0)
         nets.append(net)
     for pa, pb in zip(nets[0].get_params(), nets[1].get_params()):
         assert np.array_equal(pa["weights"], pb["weights"]) and np.array_equal(pa["biases"], pb["biases"])
-    ref = pn.Network([pn.Dense(400, "tanh"), pn.Dense(400, "relu"), pn.Dense(2)], inputs=150, seed=3,
+    ref = pn.Network([pn.Dense(400, "tanh"), pn.Dense(400, "relu"), pn.Dense(2)], inputs=300, seed=3,
                      optimizer=optimizer, backend="numpy")
     ref.fit(x, y, epochs=2, batch_size=512, verbose=0)
     for pa, pr in zip(nets[1].get_params(), ref.get_params()):  # and right, not just repeatable

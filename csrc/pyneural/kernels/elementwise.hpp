@@ -20,7 +20,7 @@ struct ElementwiseKernels {
   // d *= act'(a) for ReLU, Tanh and Sigmoid (contiguous rows x cols blocks).
   void (*activation_backward)(int act, index_t size, const T* a, T* d);
   // out[j] = Σ_r d[r, j], each column summed in row order.
-  void (*column_sums)(index_t rows, index_t cols, const T* d, T* out);
+  void (*column_sums)(index_t rows, index_t cols, const T* d, index_t ld, T* out);
   // True when no element of the rows x cols block x (row stride ld) is NaN or ±inf.
   bool (*all_finite)(index_t rows, index_t cols, const T* x, index_t ld);
 };

@@ -11,6 +11,9 @@ Workloads (float32 unless noted; same data, same batch size, same thread count):
 - ``predict``: inference of that model on 21,608 rows;
 - ``mlp``: one epoch of 784 -> 1024 -> 1024 -> 10 (softmax + cross-entropy),
   batch 256, Adam, 60,000 rows;
+- ``scaling``: the big MLP epoch on 2 threads against 1 thread, the two thread
+  counts alternating epoch by epoch (so drift hits both alike), for pyneural
+  native and PyTorch; the ratio is the median of the per-round ratios;
 - ``gemm``: square GEMMs (512, 1024, 2048; float32 and float64) and the King County
   shapes (128x35 @ 35x35 and its transposes), Python call overhead included.
 
@@ -200,6 +203,42 @@ def bench_mlp(threads, rounds, rows):
         return interleaved(impls, rounds), notes
 
 
+def bench_scaling(rounds, rows):
+    """Seconds per big-MLP epoch at 1 and 2 threads, alternating in each round, and
+    the median over rounds of time(1 thread) / time(2 threads)."""
+    rng = np.random.default_rng(2)
+    x = rng.uniform(0, 1, (rows, 784)).astype(np.float32)
+    labels = rng.integers(0, 10, rows)
+    y = np.eye(10, dtype=np.float32)[labels]
+    runs, notes = {}, []
+    for threads in (1, 2):
+        net = pn.Network([pn.Dense(1024, "relu"), pn.Dense(1024, "relu"), pn.Dense(10, "softmax")], inputs=784,
+                         loss="cross_entropy", optimizer=pn.Adam(1e-3), seed=0, n_threads=threads)
+        runs[("pyneural native", threads)] = lambda net=net: net.train_epoch(x, y, batch_size=256)
+    if torch is not None:
+        model = torch_mlp([784, 1024, 1024, 10])
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+        epoch = torch_epoch_fn(model, opt, torch.nn.functional.cross_entropy, torch.from_numpy(x),
+                               torch.from_numpy(labels), 256, np.random.default_rng(0))
+        for threads in (1, 2):
+            runs[("PyTorch Adam", threads)] = lambda threads=threads: (torch.set_num_threads(threads), epoch())
+    else:
+        notes.append("PyTorch not installed: skipped")
+    times = {key: [] for key in runs}
+    with blas_threads(1):
+        for fn in runs.values():
+            fn()  # warm-up
+        for _ in range(rounds):
+            for key, fn in runs.items():
+                times[key].append(timed(fn))
+    results = {}
+    for name in dict.fromkeys(name for name, _ in runs):
+        one, two = times[(name, 1)], times[(name, 2)]
+        results[name] = (statistics.median(one), statistics.median(two),
+                         statistics.median(a / b for a, b in zip(one, two)))
+    return results, notes
+
+
 def bench_gemm(threads, rounds):
     results, notes = {}, []
     for dtype in ("float32", "float64"):
@@ -249,8 +288,8 @@ def print_times(title, times, notes, unit="s"):
 
 def main():
     parser = argparse.ArgumentParser(description="pyneural against its peers (medians, same run)")
-    parser.add_argument("--only", nargs="+", choices=["kc", "predict", "mlp", "gemm"],
-                        default=["kc", "predict", "mlp", "gemm"])
+    parser.add_argument("--only", nargs="+", choices=["kc", "predict", "mlp", "scaling", "gemm"],
+                        default=["kc", "predict", "mlp", "scaling", "gemm"])
     parser.add_argument("--threads", nargs="+", type=int, default=[1, 2])
     parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds (medians over them)")
     parser.add_argument("--quick", action="store_true", help="12,000 MLP rows and 3 rounds")
@@ -280,6 +319,15 @@ def main():
                     else:
                         extra = "" if name == "pyneural matmul" else f"   pyneural = {v / base:5.2f}x as fast"
                     print(f"  {name:<28}{v:10.2f}{extra}")
+    if "scaling" in args.only:
+        rows = 12000 if args.quick else 60000
+        results, notes = bench_scaling(max(3, rounds - 2), rows)
+        print(f"\n=== Scaling: big MLP epoch ({rows:,} rows), 1 and 2 threads alternating ===")
+        for name, (one, two, ratio) in results.items():
+            print(f"  {name:<28}1 thread {one * 1e3:9.1f} ms   2 threads {two * 1e3:9.1f} ms   "
+                  f"2 threads = {ratio:4.2f}x as fast")
+        for note in notes:
+            print(f"  note: {note}")
 
 
 if __name__ == "__main__":

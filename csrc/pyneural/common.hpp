@@ -6,6 +6,10 @@
 #include <stdexcept>
 #include <string>
 
+#if defined(_MSC_VER) && !defined(__clang__) && (defined(_M_X64) || defined(_M_IX86))
+#include <xmmintrin.h>
+#endif
+
 namespace pyneural {
 
 using index_t = std::int64_t;
@@ -22,6 +26,18 @@ struct EngineError : std::invalid_argument {
 
 inline void require(bool ok, const std::string& what) {
   if (!ok) throw EngineError(what);
+}
+
+// A hint to bring the cache line at p towards L2 (a no-op where unsupported;
+// never faults).
+inline void prefetch_l2(const void* p) {
+#if defined(__GNUC__) || defined(__clang__)
+  __builtin_prefetch(p, 0, 2);
+#elif defined(_M_X64) || defined(_M_IX86)
+  _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T1);
+#else
+  (void)p;
+#endif
 }
 
 }  // namespace pyneural

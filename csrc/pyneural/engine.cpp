@@ -261,7 +261,8 @@ void for_each_block(index_t n, int n_threads, size_t workspace, BlockFn&& fn) {
 template <typename T>
 void Engine<T>::forward_block_transposed(const T* x, index_t ldx, index_t rows,
                                          const std::vector<LayerParams<T>>& params, T* buf_a, T* buf_b,
-                                         T* out, int n_threads) const {
+                                         T* out, int n_threads, const char* ahead,
+                                         size_t ahead_bytes) const {
   // Feature-major activations (units x rows): Zᵀ = Wᵀ Xᵀ puts the rows of the
   // block along the vector lanes, which fill them far better than narrow layers
   // (35 units pad to 48 lanes of AVX-512; 192 rows pad to nothing).
@@ -271,8 +272,13 @@ void Engine<T>::forward_block_transposed(const T* x, index_t ldx, index_t rows,
   const T* in = x;
   T* dst = buf_a;
   T* spare = buf_b;
+  const size_t lines = (ahead_bytes + 63) / 64, per_layer = (lines + layers_.size() - 1) / layers_.size();
   for (size_t l = 0; l < layers_.size(); ++l) {
     const LayerConfig& cfg = layers_[l];
+    // A share of the next block's input towards L2 while this layer computes: spread
+    // out so the few outstanding-miss slots are never flooded.
+    for (size_t i = l * per_layer; i < std::min(lines, (l + 1) * per_layer); ++i)
+      prefetch_l2(ahead + 64 * i);
     const Activation act = cfg.activation == Activation::Softmax ? Activation::Linear : cfg.activation;
     gemm_bias_act<T>(true, l == 0, cfg.units, rows, cfg.inputs, params[l].weights, cfg.units, in,
                      l == 0 ? ldx : rows, params[l].biases, act, dst, rows, n_threads,
@@ -301,8 +307,12 @@ bool Engine<T>::predict(const T* x, index_t ldx, index_t n,
     const index_t start = bi * kPredictBlock, rows = std::min(kPredictBlock, n - start);
     if (check_finite && !kernels.all_finite(rows, inputs_, x + start * ldx, ldx)) finite = false;
     if (!finite) return;
+    // Prefetch the next block when its rows are (nearly) contiguous.
+    const index_t next = start + rows, next_rows = std::min(kPredictBlock, n - next);
+    const bool ahead = next_rows > 0 && ldx <= 2 * inputs_;
     forward_block_transposed(x + start * ldx, ldx, rows, params, ws, ws + half, out + start * outs,
-                             inner_threads);
+                             inner_threads, ahead ? reinterpret_cast<const char*>(x + next * ldx) : nullptr,
+                             ahead ? size_t(((next_rows - 1) * ldx + inputs_) * sizeof(T)) : 0);
   });
   return finite;
 }

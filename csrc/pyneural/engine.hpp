@@ -81,9 +81,11 @@ class Engine {
   const T* forward_block(const T* x, index_t ldx, index_t rows, const std::vector<LayerParams<T>>& params,
                          T* buf_a, T* buf_b, T* logits, T* out, int n_threads) const;
   // The same outputs computed feature-major (faster for narrow layers): buf_a and
-  // buf_b hold max_width x rows each.
+  // buf_b hold max_width x rows each. The `ahead_bytes` bytes at `ahead` (the next
+  // block's input) are prefetched towards L2 a share per layer meanwhile.
   void forward_block_transposed(const T* x, index_t ldx, index_t rows, const std::vector<LayerParams<T>>& params,
-                                T* buf_a, T* buf_b, T* out, int n_threads) const;
+                                T* buf_a, T* buf_b, T* out, int n_threads, const char* ahead = nullptr,
+                                size_t ahead_bytes = 0) const;
 
   index_t inputs_;
   std::vector<LayerConfig> layers_;

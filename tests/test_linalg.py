@@ -425,3 +425,27 @@ def test_matmul_read_only_out():
     out.flags.writeable = False
     with pytest.raises(InvalidValueError, match="out"):
         pn.linalg.matmul(np.ones((2, 3)), np.ones((3, 2)), out=out)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_all_finite_matches_numpy(kernel, dtype):
+    """_core.all_finite (the engine's bit test, used to validate X) against
+    np.isfinite over awkward sizes, a bad value at the corners and the middle,
+    subnormals and the largest finite value, and C, transposed and row-strided
+    views."""
+    rng = np.random.default_rng(12)
+    tiny = np.finfo(dtype).smallest_subnormal
+    for rows, cols in [(1, 1), (1, 17), (3, 5), (7, 33), (64, 16), (129, 35), (300, 257)]:
+        x = rng.standard_normal((rows, cols)).astype(dtype)
+        x[0, 0] = tiny  # subnormals and the largest finite value are finite
+        x[-1, -1] = np.finfo(dtype).max
+        assert _core.all_finite(x) and _core.all_finite(x.T) and _core.all_finite(x[::2])
+        positions = {(0, 0), (rows - 1, cols - 1), (rows // 2, cols // 2), (rows - 1, 0)}
+        for (r, c), bad in zip(sorted(positions), [np.nan, np.inf, -np.inf, np.nan]):
+            y = x.copy()
+            y[r, c] = bad
+            for view in (y, y.T, y[r:r + 1], y[::2], y[:, c:]):
+                assert _core.all_finite(view) == bool(np.isfinite(view).all()), (rows, cols, r, c, bad)
+    assert _core.all_finite(np.empty((0, 4), dtype))
+    with pytest.raises(ValueError, match="float32 or float64"):
+        _core.all_finite(np.ones((2, 2), np.int64))

@@ -9,6 +9,7 @@
 
 #include "bindings.hpp"
 #include "pyneural/engine.hpp"
+#include "pyneural/kernels/elementwise.hpp"
 
 namespace pyneural::bindings {
 
@@ -186,11 +187,33 @@ void bind_engine(py::module_& m, const char* name) {
           py::arg("x"), py::arg("y"), py::arg("params"), py::arg("n_threads"));
 }
 
+// True when no element of the 2-D float array x is NaN or ±inf: the vectorised
+// bit test the engine uses, without NumPy's temporary boolean array.
+template <typename T>
+bool all_finite_py(const py::array& x) {
+  const auto v = matrix_view<T>(x, "x", false);
+  // A transposed view is checked as stored: finiteness does not depend on order.
+  const index_t rows = v.trans ? v.cols : v.rows, cols = v.trans ? v.rows : v.cols;
+  if (rows == 0 || cols == 0) return true;
+  const ElementwiseKernels<T>& kernels = elementwise_kernels<T>();
+  if (double(rows) * double(cols) < double(1 << 16)) return kernels.all_finite(rows, cols, v.data, v.ld);
+  py::gil_scoped_release release;
+  return kernels.all_finite(rows, cols, v.data, v.ld);
+}
+
 }  // namespace
 
 void init_engine(py::module_& m) {
   bind_engine<float>(m, "EngineF32");
   bind_engine<double>(m, "EngineF64");
+  m.def(
+      "all_finite",
+      [](const py::array& x) {
+        if (py::isinstance<py::array_t<float>>(x)) return all_finite_py<float>(x);
+        if (py::isinstance<py::array_t<double>>(x)) return all_finite_py<double>(x);
+        throw EngineError("x: expected a float32 or float64 array");
+      },
+      py::arg("x"), "all_finite(x): True when the 2-D float32 or float64 array x holds no NaN or infinity.");
 }
 
 }  // namespace pyneural::bindings

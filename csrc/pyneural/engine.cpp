@@ -96,9 +96,8 @@ EpochResult Engine<T>::train_epoch(const T* x, index_t ldx, const T* y, index_t 
   std::int64_t batch_index = 0;
   for (index_t start = 0; start < n; start += batch_size, ++batch_index) {
     const index_t bs = std::min(batch_size, n - start);
-    // Gather the batch's rows (short rows: a plain loop beats a memcpy call).
-    // Gather the batch's rows (split between threads when wide: 256 x 784 floats
-    // copied on one thread would leave the other idle for ~2 % of a big-MLP step).
+    // Gather the batch's rows, split between threads when wide (a 256 x 784 batch
+    // copied by one thread would leave the others waiting).
     parallel_ranges(bs, n_threads, kElementwiseMinPerThread / (inputs_ + outs) + 1,
                     [&](index_t r0, index_t r1) {
                       for (index_t r = r0; r < r1; ++r) {

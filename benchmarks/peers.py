@@ -20,8 +20,9 @@ Workloads (float32 unless noted; same data, same batch size, same thread count):
 Peers: pyneural native, pyneural numpy backend, PyTorch (default Adam, and fused
 Adam), scikit-learn's MLPRegressor, NumPy's BLAS. Missing peers are skipped with
 a note. Rounds interleave the implementations so machine drift hits all alike
-(GEMMs are timed in blocks of calls after a pause, as in gemm_peers.py, because
-BLAS and OpenMP threads spin after a call and would slow the next library);
+(GEMMs and inference are timed in blocks of calls after a pause, as in
+gemm_peers.py, because BLAS and OpenMP threads spin after a call and would slow
+the next library);
 the table prints medians and the ratio peer_time / pyneural_time (> 1: pyneural
 is faster). NumPy's BLAS threads are pinned with threadpoolctl, PyTorch's with
 ``torch.set_num_threads``.
@@ -173,8 +174,9 @@ def bench_predict(threads, rounds):
         impls["PyTorch"] = torch_predict
     else:
         notes.append("PyTorch not installed: skipped")
-    with blas_threads(threads):
-        return interleaved(impls, rounds, per_round=5), notes
+    flops = 2 * len(x) * (34 * 35 + 7 * 35 * 35 + 35)
+    with blas_threads(threads):  # in paused blocks: each library's threads spin after a call
+        return paused_blocks(impls, rounds, calls_for(flops, budget=0.1)), notes
 
 
 def bench_mlp(threads, rounds, rows):

@@ -32,7 +32,6 @@ template <>
 struct V<float> {
   using reg = __m256;
   static constexpr int W = 8;
-  static constexpr bool kCheapMask = false;
   static inline __m256i mask(int n) {
     return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
   }
@@ -63,7 +62,6 @@ template <>
 struct V<double> {
   using reg = __m256d;
   static constexpr int W = 4;
-  static constexpr bool kCheapMask = false;
   static inline __m256i mask(int n) {
     return _mm256_cmpgt_epi64(_mm256_set1_epi64x(n), _mm256_setr_epi64x(0, 1, 2, 3));
   }

@@ -35,7 +35,6 @@ template <>
 struct V<float> {
   using reg = __m512;
   static constexpr int W = 16;
-  static constexpr bool kCheapMask = true;
   static inline __mmask16 mask(int n) { return __mmask16((1u << n) - 1u); }
   static inline reg zero() { return _mm512_setzero_ps(); }
   static inline reg set1(float x) { return _mm512_set1_ps(x); }
@@ -107,7 +106,6 @@ template <>
 struct V<double> {
   using reg = __m512d;
   static constexpr int W = 8;
-  static constexpr bool kCheapMask = true;
   static inline __mmask8 mask(int n) { return __mmask8((1u << n) - 1u); }
   static inline reg zero() { return _mm512_setzero_pd(); }
   static inline reg set1(double x) { return _mm512_set1_pd(x); }

@@ -24,7 +24,6 @@ template <>
 struct V<float> {
   using reg = __m128;
   static constexpr int W = 4;
-  static constexpr bool kCheapMask = false;
   static inline reg zero() { return _mm_setzero_ps(); }
   static inline reg set1(float x) { return _mm_set1_ps(x); }
   static inline reg load(const float* p) { return _mm_loadu_ps(p); }
@@ -59,7 +58,6 @@ template <>
 struct V<double> {
   using reg = __m128d;
   static constexpr int W = 2;
-  static constexpr bool kCheapMask = false;
   static inline reg zero() { return _mm_setzero_pd(); }
   static inline reg set1(double x) { return _mm_set1_pd(x); }
   static inline reg load(const double* p) { return _mm_loadu_pd(p); }
@@ -91,7 +89,6 @@ template <typename T>
 struct ScalarV {
   using reg = T;
   static constexpr int W = 1;
-  static constexpr bool kCheapMask = true;
   static inline reg zero() { return T(0); }
   static inline reg set1(T x) { return x; }
   static inline reg load(const T* p) { return *p; }

@@ -13,7 +13,10 @@ Workloads (float32 unless noted; same data, same batch size, same thread count):
   batch 256, Adam, 60,000 rows;
 - ``scaling``: the big MLP epoch on 2 threads against 1 thread, the two thread
   counts alternating epoch by epoch (so drift hits both alike), for pyneural
-  native and PyTorch; the ratio is the median of the per-round ratios;
+  native and PyTorch; the ratio is the median of the per-round ratios. In the
+  same rounds, two 1-thread pyneural networks train an epoch each side by side
+  (one Python thread each): 2 x (1-thread time) / (side-by-side time) is what
+  the two cores give to fully independent work, the ceiling for one 2-thread run;
 - ``gemm``: square GEMMs (512, 1024, 2048; float32 and float64) and the King County
   shapes (128x35 @ 35x35 and its transposes), Python call overhead included.
 
@@ -33,6 +36,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import statistics
+import threading
 import time
 
 import numpy as np
@@ -205,9 +209,19 @@ def bench_mlp(threads, rounds, rows):
         return interleaved(impls, rounds), notes
 
 
+def side_by_side(fns):
+    """Run each of fns in its own Python thread at once (the engine releases the GIL)."""
+    workers = [threading.Thread(target=fn) for fn in fns]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+
+
 def bench_scaling(rounds, rows):
     """Seconds per big-MLP epoch at 1 and 2 threads, alternating in each round, and
-    the median over rounds of time(1 thread) / time(2 threads)."""
+    the median over rounds of time(1 thread) / time(2 threads); also the machine's
+    ceiling for that ratio, 2 x time(1 thread) / time(two 1-thread epochs side by side)."""
     rng = np.random.default_rng(2)
     x = rng.uniform(0, 1, (rows, 784)).astype(np.float32)
     labels = rng.integers(0, 10, rows)
@@ -217,6 +231,9 @@ def bench_scaling(rounds, rows):
         net = pn.Network([pn.Dense(1024, "relu"), pn.Dense(1024, "relu"), pn.Dense(10, "softmax")], inputs=784,
                          loss="cross_entropy", optimizer=pn.Adam(1e-3), seed=0, n_threads=threads)
         runs[("pyneural native", threads)] = lambda net=net: net.train_epoch(x, y, batch_size=256)
+    pair = [pn.Network([pn.Dense(1024, "relu"), pn.Dense(1024, "relu"), pn.Dense(10, "softmax")], inputs=784,
+                       loss="cross_entropy", optimizer=pn.Adam(1e-3), seed=s, n_threads=1) for s in (1, 2)]
+    runs[("side by side", 0)] = lambda: side_by_side([lambda n=n: n.train_epoch(x, y, batch_size=256) for n in pair])
     if torch is not None:
         model = torch_mlp([784, 1024, 1024, 10])
         opt = torch.optim.Adam(model.parameters(), lr=1e-3)
@@ -234,11 +251,13 @@ def bench_scaling(rounds, rows):
             for key, fn in runs.items():
                 times[key].append(timed(fn))
     results = {}
-    for name in dict.fromkeys(name for name, _ in runs):
+    for name in dict.fromkeys(name for name, threads in runs if threads):
         one, two = times[(name, 1)], times[(name, 2)]
         results[name] = (statistics.median(one), statistics.median(two),
                          statistics.median(a / b for a, b in zip(one, two)))
-    return results, notes
+    one, both = times[("pyneural native", 1)], times[("side by side", 0)]
+    ceiling = (statistics.median(both), statistics.median(2 * a / b for a, b in zip(one, both)))
+    return results, ceiling, notes
 
 
 def bench_gemm(threads, rounds):
@@ -323,11 +342,13 @@ def main():
                     print(f"  {name:<28}{v:10.2f}{extra}")
     if "scaling" in args.only:
         rows = 12000 if args.quick else 60000
-        results, notes = bench_scaling(max(3, rounds - 2), rows)
+        results, (both, ceiling), notes = bench_scaling(max(3, rounds - 2), rows)
         print(f"\n=== Scaling: big MLP epoch ({rows:,} rows), 1 and 2 threads alternating ===")
         for name, (one, two, ratio) in results.items():
             print(f"  {name:<28}1 thread {one * 1e3:9.1f} ms   2 threads {two * 1e3:9.1f} ms   "
                   f"2 threads = {ratio:4.2f}x as fast")
+        print(f"  {'ceiling (2 nets, 1 thread)':<28}two 1-thread epochs side by side {both * 1e3:9.1f} ms   "
+              f"= {ceiling:4.2f}x the work of one 1-thread epoch")
         for note in notes:
             print(f"  note: {note}")
 

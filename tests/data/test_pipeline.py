@@ -117,6 +117,23 @@ def test_state_is_json_and_restores_the_same_transform(houses):
         Pipeline(house_spec()).set_state({"one_hot": state["one_hot"]})
 
 
+def test_a_bad_state_names_its_field_and_leaves_every_step_as_it_was(houses):
+    pipe = Pipeline(house_spec(filter_outliers=True)).fit(houses)
+    state = json.loads(json.dumps(pipe.get_state()))
+    before = pipe.get_state()
+    bad = json.loads(json.dumps(state))
+    bad["normalized"]["scale"]["price"] = -1.0  # a later step than one_hot and filter_outliers
+    bad["one_hot"]["categories"]["city"] = ["only"]
+    with pytest.raises(InvalidValueError, match=r"state\['normalized'\]\['scale'\]\['price'\]: "
+                                                r"expected a positive scale, got -1.0"):
+        pipe.set_state(bad)
+    assert pipe.get_state() == before
+    with pytest.raises(InvalidValueError, match=r"state: unknown field\(s\) \['normalised'\]"):
+        pipe.set_state({**state, "normalised": state["normalized"]})
+    with pytest.raises(InvalidTypeError, match="state: expected a mapping, got str"):
+        pipe.set_state("normalized")
+
+
 def test_one_hot_names_and_unfitted_errors(houses):
     pipe = Pipeline(house_spec())
     with pytest.raises(InvalidValueError, match="one-hot encoded"):

@@ -144,3 +144,46 @@ def test_stateful_steps_need_fit_and_their_state_round_trips():
         state = step.fit(df).get_state()
         again = type(step)(step.columns).set_state(state)
         pd.testing.assert_frame_equal(again.transform(df), step.transform(df))
+
+
+@pytest.mark.parametrize("step,state,error,message", [
+    (Normalize(["x"]), [1.0], InvalidTypeError, r"state: expected a mapping, got list"),
+    (Normalize(["x"]), {"lin": {"x": 0.0}, "scale": {"x": 1.0}}, InvalidValueError,
+     r"state: unknown field\(s\) \['lin'\]; Normalize has \['min', 'scale'\]"),
+    (Normalize(["x"]), {"scale": {"x": 1.0}}, InvalidValueError, r"state: missing field 'min'"),
+    (Normalize(["x"]), {"min": [0.0], "scale": {"x": 1.0}}, InvalidTypeError,
+     r"state\['min'\]: expected a mapping of column -> value, got list"),
+    (Normalize(["x", "y"]), {"min": {"x": 0.0}, "scale": {"x": 1.0, "y": 1.0}}, InvalidValueError,
+     r"state\['min'\]: missing column\(s\) \['y'\]"),
+    (Normalize(["x"]), {"min": {"x": 0.0, "z": 1.0}, "scale": {"x": 1.0}}, InvalidValueError,
+     r"state\['min'\]: column\(s\) \['z'\] are not among this step's columns"),
+    (Normalize(["x"]), {"min": {"x": "0"}, "scale": {"x": 1.0}}, InvalidTypeError,
+     r"state\['min'\]\['x'\]: expected a number, got str"),
+    (Normalize(["x"]), {"min": {"x": True}, "scale": {"x": 1.0}}, InvalidTypeError,
+     r"state\['min'\]\['x'\]: expected a number, got bool"),
+    (Normalize(["x"]), {"min": {"x": float("inf")}, "scale": {"x": 1.0}}, InvalidValueError,
+     r"state\['min'\]\['x'\]: expected a finite number, got inf"),
+    (Normalize(["x"]), {"min": {"x": 0.0}, "scale": {"x": 0}}, InvalidValueError,
+     r"state\['scale'\]\['x'\]: expected a positive scale, got 0.0"),
+    (Normalize(["x"]), {"min": {"x": 0.0}, "scale": {"x": float("nan")}}, InvalidValueError,
+     r"state\['scale'\]\['x'\]: expected a number, got NaN"),
+    (FilterOutliers(["x"]), {"fences": {"x": [1.0]}}, InvalidValueError,
+     r"state\['fences'\]\['x'\]: expected \[low, high\], got \[1.0\]"),
+    (FilterOutliers(["x"]), {"fences": {"x": [2.0, 1.0]}}, InvalidValueError,
+     r"state\['fences'\]\['x'\]: low fence 2.0 is above high fence 1.0"),
+    (FilterOutliers(["x"]), {"fences": {"x": [0.0, None]}}, InvalidTypeError,
+     r"state\['fences'\]\['x'\]\[1\]: expected a number, got NoneType"),
+    (OneHot(["c"]), {"categories": {"c": "ab"}}, InvalidTypeError,
+     r"state\['categories'\]\['c'\]: expected a list of categories, got str"),
+    (OneHot(["c"]), {"categories": {"c": ["a", ["b"]]}}, InvalidValueError,
+     r"state\['categories'\]\['c'\]\[1\]: expected a category \(string or number\), got \['b'\]"),
+    (OneHot(["c"]), {"categories": {"c": ["a", "a"]}}, InvalidValueError,
+     r"state\['categories'\]\['c'\]: categories repeat"),
+])
+def test_a_bad_state_names_its_field_and_changes_nothing(step, state, error, message):
+    df = pd.DataFrame({"x": [1.0, 5.0, 3.0], "y": [2.0, 2.0, 4.0], "c": ["b", "a", "b"]})
+    step.fit(df)
+    before = step.get_state()
+    with pytest.raises(error, match=message):
+        step.set_state(state)
+    assert step.get_state() == before

@@ -450,13 +450,32 @@ class Pipeline:
         -------
         Pipeline
             ``self``, now fitted.
+
+        Raises
+        ------
+        InvalidValueError, InvalidTypeError
+            When a field is missing, unknown or holds a bad value (a non-number,
+            NaN, a scale <= 0, fences out of order, repeated categories, a column
+            the spec does not have); the message names the field, e.g.
+            ``state['normalized']['scale']['price']``, and no step is changed.
         """
         names = {OneHot: "one_hot", FilterOutliers: "filter_outliers", Normalize: "normalized"}
-        for s in self.steps:
-            if s.stateful:
-                if names[type(s)] not in state:
-                    raise InvalidValueError(f"state: missing {names[type(s)]!r}")
-                s.set_state(state[names[type(s)]])
+        if not isinstance(state, Mapping):
+            raise InvalidTypeError(f"state: expected a mapping, got {type(state).__name__}")
+        stateful = [s for s in self.steps if s.stateful]
+        unknown = sorted(str(k) for k in state if k not in {names[type(s)] for s in stateful})
+        if unknown:
+            raise InvalidValueError(f"state: unknown field(s) {unknown}; this pipeline's spec has "
+                                    f"{[names[type(s)] for s in stateful]}")
+        # Every step's document is checked before any step changes.
+        parsed = []
+        for s in stateful:
+            if names[type(s)] not in state:
+                raise InvalidValueError(f"state: missing {names[type(s)]!r}")
+            parsed.append((s, s._parse_state(state[names[type(s)]], f"state[{names[type(s)]!r}]")))
+        for s, attrs in parsed:
+            for k, v in attrs.items():
+                setattr(s, k, v)
         return self
 
     def __repr__(self):

@@ -23,6 +23,9 @@ Normalize          yes        ``x * scale + min``
 from __future__ import annotations
 
 import copy
+import math
+import numbers
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -78,7 +81,7 @@ class Step:
         """Fitted parameters as JSON-ready data (empty for stateless steps)."""
         return {}
 
-    def set_state(self, state: dict) -> "Step":
+    def set_state(self, state: dict, where: str = "state") -> "Step":
         return self
 
     def __repr__(self):
@@ -105,10 +108,51 @@ class _Fitted(Step):
         self._check_fitted()
         return copy.deepcopy({k.rstrip("_"): getattr(self, k) for k in self._state_keys})
 
-    def set_state(self, state: dict) -> "Step":
-        for k in self._state_keys:
-            setattr(self, k, copy.deepcopy(dict(state[k.rstrip("_")])))
+    def set_state(self, state: dict, where: str = "state") -> "Step":
+        """Restore parameters saved by :meth:`get_state`; a bad document raises an
+        error naming the field (``where`` names the document) and changes nothing."""
+        for k, v in self._parse_state(state, where).items():
+            setattr(self, k, v)
         return self
+
+    def _parse_state(self, state, where: str) -> dict:
+        """The attributes a :meth:`get_state` document sets, checked and copied."""
+        if not isinstance(state, Mapping):
+            raise InvalidTypeError(f"{where}: expected a mapping, got {type(state).__name__}")
+        keys = [k.rstrip("_") for k in self._state_keys]
+        unknown = sorted(str(k) for k in state if k not in keys)
+        if unknown:
+            raise InvalidValueError(f"{where}: unknown field(s) {unknown}; {type(self).__name__} has {keys}")
+        parsed = {}
+        for attr, key in zip(self._state_keys, keys):
+            if key not in state:
+                raise InvalidValueError(f"{where}: missing field {key!r}")
+            per_column = state[key]
+            field = f"{where}[{key!r}]"
+            if not isinstance(per_column, Mapping):
+                raise InvalidTypeError(f"{field}: expected a mapping of column -> value, got "
+                                       f"{type(per_column).__name__}")
+            missing = [c for c in self.columns if c not in per_column]
+            if missing:
+                raise InvalidValueError(f"{field}: missing column(s) {missing}")
+            extra = sorted(str(c) for c in per_column if c not in self.columns)
+            if extra:
+                raise InvalidValueError(f"{field}: column(s) {extra} are not among this step's columns")
+            parsed[attr] = {c: self._state_value(key, per_column[c], f"{field}[{c!r}]") for c in self.columns}
+        return parsed
+
+    def _state_value(self, key: str, value, where: str):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+def _state_number(value, where: str) -> float:
+    """A JSON number (not a bool, not NaN) as a float."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InvalidTypeError(f"{where}: expected a number, got {type(value).__name__}")
+    value = float(value)
+    if math.isnan(value):
+        raise InvalidValueError(f"{where}: expected a number, got NaN")
+    return value
 
 
 class OneHot(_Fitted):
@@ -119,6 +163,16 @@ class OneHot(_Fitted):
     """
 
     _state_keys = ("categories_",)
+
+    def _state_value(self, key, value, where):
+        if not isinstance(value, list):
+            raise InvalidTypeError(f"{where}: expected a list of categories, got {type(value).__name__}")
+        for i, v in enumerate(value):
+            if not isinstance(v, (str, int, float)) or (isinstance(v, float) and math.isnan(v)):
+                raise InvalidValueError(f"{where}[{i}]: expected a category (string or number), got {v!r}")
+        if len({(type(v) is str, v) for v in value}) != len(value):
+            raise InvalidValueError(f"{where}: categories repeat")
+        return list(value)
 
     def fit(self, df):
         self._check_rows(df)
@@ -311,6 +365,14 @@ class FilterOutliers(_Fitted):
     _state_keys = ("fences_",)
     revertible = False
 
+    def _state_value(self, key, value, where):
+        if not isinstance(value, (list, tuple)) or len(value) != 2:
+            raise InvalidValueError(f"{where}: expected [low, high], got {value!r}")
+        lo, hi = (_state_number(v, f"{where}[{i}]") for i, v in enumerate(value))
+        if lo > hi:
+            raise InvalidValueError(f"{where}: low fence {lo!r} is above high fence {hi!r}")
+        return [lo, hi]
+
     def fit(self, df):
         self._check_rows(df)
         self.fences_ = {}
@@ -339,6 +401,14 @@ class Normalize(_Fitted):
     """
 
     _state_keys = ("min_", "scale_")
+
+    def _state_value(self, key, value, where):
+        x = _state_number(value, where)
+        if key == "min" and not math.isfinite(x):
+            raise InvalidValueError(f"{where}: expected a finite number, got {x!r}")
+        if key == "scale" and not x > 0:
+            raise InvalidValueError(f"{where}: expected a positive scale, got {x!r}")
+        return x
 
     def fit(self, df):
         self._check_rows(df)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import FileFormatError
+from ..errors import FileFormatError, InvalidTypeError, InvalidValueError
 
 __all__ = ["SavedRun", "load_run"]
 
@@ -35,8 +35,12 @@ class SavedRun:
         """The best fold's fitted pipeline."""
         from ..data.pipeline import Pipeline
 
-        state = _json(self.path / "pipeline.json")
-        return Pipeline(self.spec.dataset).set_state(state)
+        path = self.path / "pipeline.json"
+        state = _json(path)
+        try:
+            return Pipeline(self.spec.dataset).set_state(state)
+        except (InvalidValueError, InvalidTypeError) as exc:
+            raise FileFormatError(f"{path}: {exc}") from None
 
     @property
     def data_source(self) -> str | None:

@@ -3,7 +3,7 @@
 ``n_threads`` everywhere follows one rule (the design's "Threads" section):
 ``None`` means the process-wide setting (``set_num_threads``, else
 ``OMP_NUM_THREADS``, else all cores), ``-1`` means all cores, a positive integer is
-used as given, and ``0`` or anything below ``-1`` is an error.
+used as given (up to ``MAX_THREADS``), and ``0`` or anything below ``-1`` is an error.
 """
 
 from __future__ import annotations
@@ -26,6 +26,10 @@ def _all_cores() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+#: The most threads a call uses, however many are asked for.
+MAX_THREADS = 4096
 
 
 def _check_threads(n_threads, name: str) -> int | None:
@@ -62,7 +66,7 @@ def set_num_threads(n: int | None) -> None:
     global _num_threads
     n = _check_threads(n, "n")
     with _lock:
-        _num_threads = None if n is None else (_all_cores() if n == -1 else n)
+        _num_threads = None if n is None else (_all_cores() if n == -1 else min(n, MAX_THREADS))
 
 
 def get_num_threads() -> int:
@@ -85,7 +89,8 @@ def resolve_threads(n_threads, name: str = "n_threads") -> int:
         return get_num_threads()
     if not _core.openmp_enabled():
         return 1
-    return _all_cores() if n == -1 else n
+    # Like the C++ fast path of linalg.matmul: asking for more than MAX_THREADS gets MAX_THREADS.
+    return _all_cores() if n == -1 else min(n, MAX_THREADS)
 
 
 def show_config(file=None) -> dict:

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
+from pathlib import Path
 
 import numpy as np
 
 from .errors import InvalidTypeError, InvalidValueError
 
 __all__ = [
+    "check_path",
+    "check_choice",
+    "check_seed",
     "check_positive_int",
     "check_positive_float",
     "check_fraction",
@@ -31,11 +36,50 @@ def _all_finite(arr: np.ndarray) -> bool:
     return bool(np.isfinite(arr).all())
 
 
-def check_positive_int(value, name: str, minimum: int = 1) -> int:
+def _short(value, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def check_path(value, name: str) -> Path:
+    """A file or folder path given as a str or an os.PathLike (not bytes, not empty)."""
+    if not isinstance(value, (str, os.PathLike)):
+        raise InvalidTypeError(f"{name}: expected a path (str or os.PathLike), got "
+                               f"{type(value).__name__} {_short(value)}")
+    path = Path(value)
+    if str(value) == "" or isinstance(os.fspath(path), bytes):
+        raise InvalidValueError(f"{name}: expected a path, got {_short(value)}")
+    return path
+
+
+def check_seed(seed, name: str = "seed"):
+    """None or an integer >= 0 (what numpy.random.default_rng takes, minus the exotic forms)."""
+    if seed is None:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise InvalidValueError(f"{name}: expected None or an integer >= 0, got {_short(seed)}")
+    return int(seed)
+
+
+def check_choice(value, name: str, choices) -> str:
+    """One of the strings ``choices`` (a value of another type is named, not compared)."""
+    if not isinstance(value, str) or value not in choices:
+        raise InvalidValueError(f"{name}: expected one of {list(choices)}, got {_short(value)}")
+    return value
+
+
+#: Largest layer width (inputs or units) accepted: an absurd size gets an error naming
+#: the argument rather than NumPy's "maximum supported dimension" or a MemoryError.
+MAX_WIDTH = 2**31 - 1
+
+
+def check_positive_int(value, name: str, minimum: int = 1, maximum: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise InvalidTypeError(f"{name}: expected an integer, got {type(value).__name__} {value!r}")
+        raise InvalidTypeError(f"{name}: expected an integer, got {type(value).__name__} {_short(value)}")
     if value < minimum:
         raise InvalidValueError(f"{name}: expected an integer >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise InvalidValueError(f"{name}: expected an integer <= {maximum}, got {value}")
     return int(value)
 
 

@@ -49,9 +49,16 @@ __all__ = [
 ]
 
 
+def _numbers(values, name: str) -> np.ndarray:
+    try:
+        return np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InvalidTypeError(f"{name}: expected an array of numbers, got {type(values).__name__}") from None
+
+
 def _check(y_true, y_pred):
-    t = np.asarray(y_true, dtype=np.float64)
-    p = np.asarray(y_pred, dtype=np.float64)
+    t = _numbers(y_true, "y_true")
+    p = _numbers(y_pred, "y_pred")
     if t.ndim == 1:
         t = t.reshape(-1, 1)
     if p.ndim == 1:
@@ -76,9 +83,15 @@ def _aggregate(values: np.ndarray, multioutput):
         raise InvalidValueError(
             f"multioutput: expected 'raw_values', 'uniform_average' or weights, got {multioutput!r}"
         )
-    weights = np.asarray(multioutput, dtype=np.float64)
+    try:
+        weights = np.asarray(multioutput, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InvalidTypeError(f"multioutput: expected 'raw_values', 'uniform_average' or weights, "
+                               f"got {type(multioutput).__name__}") from None
     if weights.shape != values.shape:
         raise InvalidValueError(f"multioutput: expected {values.size} weights, got shape {weights.shape}")
+    if not (np.isfinite(weights).all() and (weights >= 0).all() and weights.sum() > 0):
+        raise InvalidValueError(f"multioutput: weights must be finite, >= 0 and not all 0, got {weights.tolist()}")
     return float(np.average(values, weights=weights))
 
 

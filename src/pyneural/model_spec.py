@@ -35,12 +35,12 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ._io import atomic_write_text
 from ._jsonspec import _choice, _got, _int, _json_object, _object, _str
+from ._validation import check_path
 from .data.spec import DatasetSpec
-from .errors import PyneuralError, SpecError
+from .errors import InvalidTypeError, PyneuralError, SpecError
 from .nn.activations import ACTIVATIONS
 from .nn.initializers import INITIALIZERS
 from .nn.layers import Dense
@@ -384,7 +384,7 @@ class ModelSpec:
             unknown key, a wrong type or value; the message starts with the JSON
             path (``dataset.features.price.log10: expected true/false, got "yes"``).
         """
-        path = Path(path)
+        path = check_path(path, "path")
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -399,6 +399,8 @@ class ModelSpec:
 
         ``source`` names the text in the message of a JSON syntax error.
         """
+        if not isinstance(text, str):
+            raise InvalidTypeError(f"text: expected a str of JSON, got {type(text).__name__}")
         try:
             d = json.loads(text, object_pairs_hook=_json_object)
         except json.JSONDecodeError as exc:
@@ -426,7 +428,7 @@ class ModelSpec:
         """
         text = json.dumps(self.to_dict(), indent=indent, allow_nan=False) + "\n"
         if path is not None:
-            atomic_write_text(path, text)
+            atomic_write_text(check_path(path, "path"), text)
         return text
 
     def build_network(self, inputs: int, outputs: int | None = None, *, seed: int | None = None,

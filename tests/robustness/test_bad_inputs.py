@@ -2,11 +2,14 @@
 Python user expects and whose message names the argument, column, file or JSON
 path. One test per case."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
 
 import pyneural as pn
+from pyneural import metrics
 from pyneural.data.io import read_csv
 from pyneural.errors import (FileFormatError, InvalidTypeError, InvalidValueError, PyneuralError, SpecError)
 from pyneural.model_spec import ModelSpec
@@ -199,3 +202,51 @@ def test_runner_on_a_table_missing_a_spec_column():
     spec = ModelSpec.from_dict(_model_spec())
     with pytest.raises(InvalidValueError, match=r"column\(s\) \['b'\] of the dataset spec are missing"):
         run_spec(spec, _frame().drop(columns=["b"]), verbose=0)
+
+
+# ---------------------------------------------------------------- arguments of the wrong kind
+# Each call gets an argument of a type it does not take (or an absurd size); the
+# error must be a pyneural error naming that argument, not an error from inside
+# pathlib, json, numpy or a comparison with an array.
+
+_ARRAY = np.array(["a", "b"])
+
+
+@pytest.mark.parametrize("call,name", [
+    (lambda: _net().save(3), "path"),
+    (lambda: _net().save(None), "path"),
+    (lambda: pn.Network.load(["m.json"]), "path"),
+    (lambda: _net().fit(np.ones((4, 2)), np.ones(4), verbose=0, checkpoint=1.5), "checkpoint"),
+    (lambda: _net().fit(np.ones((4, 2)), np.ones(4), verbose=0, callbacks=3), "callbacks"),
+    (lambda: _net().fit(np.ones((4, 2)), np.ones(4), verbose=0, on_divergence=_ARRAY), "on_divergence"),
+    (lambda: pn.Network([pn.Dense(1)], inputs=2, backend=[]), "backend"),
+    (lambda: pn.Network([pn.Dense(1)], inputs=10**30), "inputs"),
+    (lambda: pn.Dense(10**30), "units"),
+    (lambda: pn.ModelSpec.from_json(7), "path"),
+    (lambda: pn.ModelSpec.from_json_str(b"{}"), "text"),
+    (lambda: pn.DatasetSpec.from_json({}), "path"),
+    (lambda: pn.DatasetSpec.from_json_str(None), "text"),
+    (lambda: pn.DatasetSpec.from_columns(5), "names"),
+    (lambda: pn.DatasetSpec.from_columns(["a"]).set(5, role="input"), "names"),
+    (lambda: pn.DatasetSpec.from_columns(["a"]).set("a", role=_ARRAY), "role"),
+    (lambda: pn.DatasetSpec.from_columns(["a"]).add_option(_ARRAY), "option"),
+    (lambda: pn.datasets.king_county_spec().feature(["price"]), "dataset.features"),
+    (lambda: pn.KFold(3).splits("10", 0), "n"),
+    (lambda: pn.KFold(3).splits(10**30, 0), "n"),
+    (lambda: pn.KFold(3).splits(10, "x"), "seed"),
+    (lambda: pn.run_spec({"dataset": {}}, pd.DataFrame({"a": [1.0]})), "spec"),
+    (lambda: metrics.r2_score(["x", "y"], [1.0, 2.0]), "y_true"),
+    (lambda: metrics.mean_squared_error(np.ones((3, 2)), np.ones((3, 2)), multioutput={}), "multioutput"),
+    (lambda: metrics.mean_squared_error(np.ones((3, 2)), np.ones((3, 2)), multioutput=[0.0, 0.0]), "multioutput"),
+])
+def test_an_argument_of_the_wrong_kind_is_named(call, name, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(PyneuralError, match=re.escape(name)):
+        call()
+
+
+def test_a_huge_thread_count_is_capped_like_the_fast_path():
+    a = np.ones((3, 4))
+    expected = a @ a.T
+    np.testing.assert_array_equal(pn.linalg.matmul(a, a.T, n_threads=10**30), expected)
+    np.testing.assert_array_equal(pn.linalg.matmul(a, a.T, n_threads=np.int64(10**6)), expected)

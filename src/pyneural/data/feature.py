@@ -194,7 +194,7 @@ class Feature:
             if key not in FEATURE_KEYS:
                 raise SpecError(path, f"unknown key (expected one of {', '.join(FEATURE_KEYS)})")
             if key == "role":
-                if value not in ROLES:
+                if not isinstance(value, str) or value not in ROLES:
                     raise SpecError(path, f"expected one of {', '.join(_got(r) for r in ROLES)}, "
                                           f"got {_got(value)}")
             elif key == "date_format":
@@ -264,7 +264,7 @@ class BulkOption:
     __slots__ = ("option", "only", "exclude", "incl_added_features")
 
     def __init__(self, option, only=None, exclude=None, incl_added_features=False, *, _path="option"):
-        if option not in BULK_OPTIONS:
+        if not isinstance(option, str) or option not in BULK_OPTIONS:
             raise SpecError(f"{_path}.option",
                             f"expected one of {', '.join(_got(o) for o in BULK_OPTIONS)}, got {_got(option)}")
         if only is not None and exclude is not None:

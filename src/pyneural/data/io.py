@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import csv
 import os
-from pathlib import Path
 
 import pandas as pd
 
+from .._validation import check_path
 from ..errors import FileFormatError
 
 __all__ = ["read_csv"]
@@ -42,7 +42,7 @@ def read_csv(path, spec=None, *, require_columns: bool = True, **read_csv_kwargs
         For a file that is not UTF-8, has no header, repeats a column name, lacks
         a column of the spec, has no rows or cannot be parsed.
     """
-    path = Path(path)
+    path = check_path(path, "path")
     if not path.is_file():
         raise FileNotFoundError(f"data: no such file {os.fspath(path)!r}")
     try:

@@ -35,9 +35,10 @@ import json
 import os
 from collections.abc import Iterable, Mapping
 
-from ..errors import SpecError
 from .._io import atomic_write_text
 from .._jsonspec import _got, _json_object, _object, _str
+from .._validation import check_path
+from ..errors import InvalidTypeError, SpecError
 from .feature import BULK_OPTIONS, ROLES, BulkOption, Feature, Map
 
 __all__ = ["ROLES", "BULK_OPTIONS", "Feature", "Map", "BulkOption", "DatasetSpec"]
@@ -94,6 +95,8 @@ class DatasetSpec:
         -------
         DatasetSpec
         """
+        if isinstance(names, (str, bytes)) or not isinstance(names, Iterable):
+            raise InvalidTypeError(f"names: expected an iterable of column names, got {type(names).__name__}")
         return cls(list(names))
 
     @classmethod
@@ -160,7 +163,11 @@ class DatasetSpec:
         >>> spec.feature("price")
         Feature(role='output', log10=True)
         """
-        for name in [names] if isinstance(names, str) else list(names):
+        if isinstance(names, str):
+            names = [names]
+        elif isinstance(names, (bytes, Mapping)) or not isinstance(names, Iterable):
+            raise InvalidTypeError(f"names: expected a column name or a list of them, got {type(names).__name__}")
+        for name in list(names):
             self.feature(name).update(_path=f"dataset.features.{name}", **options)
         return self
 
@@ -207,7 +214,7 @@ class DatasetSpec:
         pyneural.errors.SpecError
             When the spec has no such column.
         """
-        if name not in self.features:
+        if not isinstance(name, str) or name not in self.features:
             raise SpecError(f"dataset.features.{name}", f"unknown column {_got(name)}")
         return self.features[name]
 
@@ -278,7 +285,7 @@ class DatasetSpec:
         """
         text = json.dumps(self.to_dict(), indent=indent, allow_nan=False)
         if path is not None:
-            atomic_write_text(path, text + "\n")
+            atomic_write_text(check_path(path, "path"), text + "\n")
         return text
 
     @classmethod
@@ -294,8 +301,14 @@ class DatasetSpec:
         -------
         DatasetSpec
         """
-        with open(path, encoding="utf-8") as f:
-            return cls.from_json_str(f.read())
+        path = check_path(path, "path")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise SpecError("", f"{path}: no such spec file") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SpecError("", f"{path}: cannot read the spec file ({exc})") from None
+        return cls.from_json_str(text)
 
     @classmethod
     def from_json_str(cls, text: str, path: str = "dataset") -> "DatasetSpec":
@@ -314,6 +327,8 @@ class DatasetSpec:
         -------
         DatasetSpec
         """
+        if not isinstance(text, str):
+            raise InvalidTypeError(f"text: expected a str of JSON, got {type(text).__name__}")
         try:
             d = json.loads(text, object_pairs_hook=_json_object)
         except json.JSONDecodeError as exc:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .._validation import check_fraction, check_positive_int
+from .._validation import MAX_WIDTH, check_fraction, check_positive_int
 from .activations import get_activation
 from .configurable import Configurable
 from .initializers import check_initializer
@@ -48,7 +48,7 @@ class Dense(Configurable):
         dropout: float | None = None,
         optimizer=None,
     ):
-        self.units = check_positive_int(units, "units")
+        self.units = check_positive_int(units, "units", maximum=MAX_WIDTH)
         self.activation = get_activation(activation).name
         self.weights_init = check_initializer(weights_init, "weights_init")
         self.biases_init = check_initializer(biases_init, "biases_init")

@@ -9,7 +9,13 @@ import sys
 import numpy as np
 
 from .._config import resolve_threads
-from .._validation import as_float_matrix, check_positive_int
+from .._validation import (
+    MAX_WIDTH,
+    as_float_matrix,
+    check_choice,
+    check_positive_int,
+    check_seed,
+)
 from ..backends import BACKENDS, Architecture
 from ..errors import InvalidTypeError, InvalidValueError, TrainingDivergedError
 from ..training.callbacks import as_callbacks
@@ -34,14 +40,6 @@ def _check_dtype(dtype) -> np.dtype:
     if dt not in _DTYPES.values():
         raise InvalidValueError(f"dtype: expected 'float32' or 'float64', got {dtype!r}")
     return dt
-
-
-def _check_seed(seed):
-    if seed is None:
-        return None
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise InvalidValueError(f"seed: expected None or an integer >= 0, got {seed!r}")
-    return int(seed)
 
 
 class Network:
@@ -96,14 +94,12 @@ class Network:
             if not isinstance(layer, Dense):
                 raise InvalidTypeError(f"layers[{i}]: expected a pyneural.Dense, got {type(layer).__name__}")
         self.layers = [copy.deepcopy(layer) for layer in layers]
-        self.inputs = check_positive_int(inputs, "inputs")
+        self.inputs = check_positive_int(inputs, "inputs", maximum=MAX_WIDTH)
         self.loss = get_loss(loss)
         self.optimizer = get_optimizer(optimizer)
         self.dtype = _check_dtype(dtype)
-        if backend not in BACKENDS:
-            raise InvalidValueError(f"backend: expected one of {sorted(BACKENDS)}, got {backend!r}")
-        self.backend = backend
-        self.seed = _check_seed(seed)
+        self.backend = check_choice(backend, "backend", sorted(BACKENDS))
+        self.seed = check_seed(seed)
         resolve_threads(n_threads)  # validate now, resolve at each call
         self.n_threads = n_threads
 
@@ -247,8 +243,7 @@ class Network:
         epochs = check_positive_int(epochs, "epochs", minimum=0)
         batch_size = min(check_positive_int(batch_size, "batch_size"), x.shape[0])
         _check_bool(shuffle, "shuffle")
-        if on_divergence not in ("raise", "stop"):
-            raise InvalidValueError(f"on_divergence: expected 'raise' or 'stop', got {on_divergence!r}")
+        check_choice(on_divergence, "on_divergence", ("raise", "stop"))
         if isinstance(verbose, bool) or not isinstance(verbose, numbers.Integral):
             raise InvalidTypeError(f"verbose: expected 0, 1 or 2, got {verbose!r}")
         val = None

@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import __version__
 from .._io import atomic_write, atomic_write_text
+from .._validation import check_path
 from ..errors import FileFormatError, PyneuralError
 
 __all__ = ["save_network", "load_network", "read_network_file", "apply_state", "FORMAT", "VERSION"]
@@ -51,7 +52,7 @@ def _meta(net) -> dict:
 def save_network(net, path, extra: dict | None = None) -> None:
     """Write ``net`` to ``path`` (.json or .npz); ``extra`` (JSON-able) is stored
     under ``"extra"`` (checkpoints keep their bookkeeping there)."""
-    path = Path(path)
+    path = check_path(path, "path")
     suffix = _suffix(path)
     doc = _meta(net)
     if extra is not None:
@@ -135,7 +136,7 @@ def _read(path: Path, suffix: str):
 
 def read_network_file(path):
     """Read and check the envelope of a network file: ``(document, get)``."""
-    path = Path(path)
+    path = check_path(path, "path")
     suffix = _suffix(path)
     if not path.is_file():
         raise FileFormatError(f"path: no such file {str(path)!r}")
@@ -152,7 +153,7 @@ def read_network_file(path):
 def load_network(path, backend: str | None = None):
     from .network import Network
 
-    path = Path(path)
+    path = check_path(path, "path")
     doc, get = read_network_file(path)
     config = dict(doc["config"])
     if backend is not None:

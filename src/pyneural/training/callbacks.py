@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from ..errors import InvalidTypeError
 
 __all__ = ["Callback", "LambdaCallback", "as_callbacks"]
@@ -38,6 +40,9 @@ def as_callbacks(callbacks, name: str = "callbacks") -> list[Callback]:
         return []
     if isinstance(callbacks, Callback) or callable(callbacks):
         callbacks = [callbacks]
+    if isinstance(callbacks, (str, bytes, Mapping)) or not isinstance(callbacks, Iterable):
+        raise InvalidTypeError(f"{name}: expected a Callback, a function(epoch, logs) or a list of them, "
+                               f"got {type(callbacks).__name__}")
     out = []
     for i, cb in enumerate(callbacks):
         if isinstance(cb, Callback):

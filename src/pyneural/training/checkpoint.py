@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .._validation import check_path
 from ..errors import FileFormatError, InvalidValueError
 from .history import History
 
@@ -39,7 +40,7 @@ def fingerprint(*parts) -> str:
 
 class FitCheckpoint:
     def __init__(self, directory, every: int, run_fingerprint: str):
-        self.directory = Path(directory)
+        self.directory = check_path(directory, "checkpoint")
         if self.directory.exists() and not self.directory.is_dir():
             raise InvalidValueError(f"checkpoint: {str(self.directory)!r} exists and is not a directory")
         self.path = self.directory / FILE_NAME
@@ -100,7 +101,7 @@ class RunCheckpoint:
 
         from .._io import atomic_write_text
 
-        self.directory = Path(directory)
+        self.directory = check_path(directory, "checkpoint")
         if self.directory.exists() and not self.directory.is_dir():
             raise InvalidValueError(f"checkpoint: {str(self.directory)!r} exists and is not a directory")
         table_hash = pd.util.hash_pandas_object(data, index=True).to_numpy()

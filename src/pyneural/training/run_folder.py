@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .._validation import check_path
 from ..errors import FileFormatError, InvalidTypeError, InvalidValueError
 
 __all__ = ["SavedRun", "load_run"]
@@ -77,7 +78,7 @@ def load_run(path) -> SavedRun:
     from ..model_spec import ModelSpec
     from .evaluation import Evaluation
 
-    path = Path(path)
+    path = check_path(path, "path")
     if not path.is_dir():
         raise FileFormatError(f"run: {str(path)!r} is not a run folder")
     spec = ModelSpec.from_json(path / "spec.json")

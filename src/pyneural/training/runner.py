@@ -20,10 +20,11 @@ import pandas as pd
 from .. import __version__
 from .._config import get_num_threads, resolve_threads
 from .._io import atomic_write, atomic_write_text
+from .._validation import check_path
 from ..data.pipeline import Pipeline
 from ..errors import InvalidTypeError, InvalidValueError
-from .evaluation import Evaluation
 from .checkpoint import RunCheckpoint
+from .evaluation import Evaluation
 from .fold import train_fold
 from .progress import Progress
 from .splitters import make_splitter
@@ -108,7 +109,7 @@ class RunResult:
         pathlib.Path
             ``out_dir``.
         """
-        out = Path(out_dir)
+        out = check_path(out_dir, "out_dir")
         if out.exists() and not out.is_dir():
             raise InvalidValueError(f"out: {str(out)!r} exists and is not a directory")
         out.mkdir(parents=True, exist_ok=True)
@@ -204,6 +205,10 @@ def run_spec(spec, data: pd.DataFrame, *, n_jobs=None, verbose: int = 1, on_epoc
     """
     from joblib import Parallel, delayed
 
+    from ..model_spec import ModelSpec
+
+    if not isinstance(spec, ModelSpec):
+        raise InvalidTypeError(f"spec: expected a pyneural.ModelSpec, got {type(spec).__name__}")
     if not isinstance(data, pd.DataFrame):
         raise InvalidTypeError(f"data: expected a pandas DataFrame, got {type(data).__name__}")
     training = spec.training

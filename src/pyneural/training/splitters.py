@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_fraction, check_positive_int
+from .._validation import check_fraction, check_positive_int, check_seed
 from ..errors import InvalidValueError
 
 __all__ = ["KFold", "Split", "make_splitter"]
+
+#: More rows than any table in memory could have (2^48): a bound for a clear error.
+MAX_ROWS = 2**48
 
 
 class KFold:
@@ -51,6 +54,7 @@ class KFold:
             ``[(train_rows, validation_rows), ...]``, one pair per fold: sorted
             int64 row positions; every row validates exactly once.
         """
+        n, seed = check_positive_int(n, "n", minimum=0, maximum=MAX_ROWS), check_seed(seed)
         if n < self.k:
             raise InvalidValueError(f"k: {self.k} folds need at least {self.k} rows, got {n}")
         perm = np.random.default_rng(seed).permutation(n)
@@ -106,6 +110,7 @@ class Split:
         list of (ndarray, ndarray)
             A one-element list, so k-fold and split runs are handled alike.
         """
+        n, seed = check_positive_int(n, "n", minimum=0, maximum=MAX_ROWS), check_seed(seed)
         n_val = int(round(n * self.fraction))
         if n_val < 1 or n - n_val < 1:
             raise InvalidValueError(

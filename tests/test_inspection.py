@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import pyneural as pn
-from pyneural.errors import InvalidValueError
+from pyneural.errors import InvalidValueError, PyneuralError
 from pyneural.inspection import permutation_importance
 
 
@@ -64,3 +64,17 @@ def test_bad_arguments(trained):
         permutation_importance(net, x[:, :3], y)
     with pytest.raises(InvalidValueError, match="n_repeats"):
         permutation_importance(net, x, y, n_repeats=0)
+
+
+@pytest.mark.parametrize("kwargs,name", [
+    ({"feature_names": 3}, "feature_names"),
+    ({"feature_names": "abc"}, "feature_names"),
+    ({"random_state": -1}, "random_state"),
+    ({"random_state": True}, "random_state"),
+])
+def test_bad_feature_names_or_random_state_are_named(kwargs, name):
+    rng = np.random.default_rng(0)
+    x = rng.random((20, 3))
+    net = pn.Network([pn.Dense(2), pn.Dense(1)], inputs=3, seed=0)
+    with pytest.raises(PyneuralError, match=name):
+        permutation_importance(net, x, x.sum(1), n_repeats=2, **kwargs)

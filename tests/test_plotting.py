@@ -8,7 +8,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from pyneural import plotting  # noqa: E402
-from pyneural.errors import InvalidValueError  # noqa: E402
+from pyneural.errors import InvalidValueError, PyneuralError  # noqa: E402
 from pyneural.training.run_folder import load_run  # noqa: E402
 
 
@@ -70,3 +70,22 @@ def test_boxplots_and_importance(run):
     fig = plotting.plot_importance(imp)
     bars = fig.axes[0].patches
     assert len(bars) == 2 and max(b.get_width() for b in bars) == 70.0
+
+
+@pytest.mark.parametrize("call,name", [
+    (lambda run: plotting.plot_loss(run.predictions), "evaluation"),
+    (lambda run: plotting.plot_r2(None), "evaluation"),
+    (lambda run: plotting.plot_predicted_vs_true(run.predictions.to_numpy()), "predictions"),
+    (lambda run: plotting.plot_predicted_vs_true(run.predictions, target=["price"]), "target"),
+    (lambda run: plotting.plot_predicted_vs_true(run.predictions, log=np.array([True, False])), "log"),
+    (lambda run: plotting.plot_feature(run.predictions, np.array(["sqft_living"])), "feature"),
+    (lambda run: plotting.plot_map(run.predictions, by=np.array(["value"])), "by"),
+    (lambda run: plotting.plot_map(run.predictions, lat=["lat"]), "lat"),
+    (lambda run: plotting.plot_boxplots(run.predictions, run.predictions, columns="price"), "columns"),
+    (lambda run: plotting.plot_boxplots(run.predictions, run.predictions, columns=["nope"]), "columns"),
+    (lambda run: plotting.plot_boxplots([1.0], run.predictions), "before"),
+    (lambda run: plotting.plot_importance({"feature": ["a"]}), "importance"),
+])
+def test_an_argument_of_the_wrong_kind_is_named(run, call, name):
+    with pytest.raises(PyneuralError, match=name):
+        call(run)

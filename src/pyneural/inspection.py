@@ -163,7 +163,7 @@ def permutation_importance(model, X, y, *, n_repeats: int = 10, scoring="r2", ra
     if feature_names is None and hasattr(X, "columns"):
         feature_names = [str(c) for c in X.columns]
     dtype = getattr(model, "dtype", np.float64)
-    from ._validation import as_float_matrix, check_positive_int
+    from ._validation import as_float_matrix, check_positive_int, check_seed
 
     x = as_float_matrix(X, "X", dtype)
     yy = np.asarray(y, dtype=np.float64)
@@ -173,10 +173,12 @@ def permutation_importance(model, X, y, *, n_repeats: int = 10, scoring="r2", ra
     score = _scorer(scoring)
     if feature_names is None:
         feature_names = [f"x{i}" for i in range(x.shape[1])]
+    if isinstance(feature_names, (str, bytes)) or not isinstance(feature_names, (list, tuple, np.ndarray)):
+        raise InvalidTypeError(f"feature_names: expected a list of names, got {type(feature_names).__name__}")
     if len(feature_names) != x.shape[1]:
         raise InvalidValueError(f"feature_names: expected {x.shape[1]} names, got {len(feature_names)}")
-    if random_state is None or isinstance(random_state, numbers.Integral):
-        rng = np.random.default_rng(random_state)
+    if random_state is None or (isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool)):
+        rng = np.random.default_rng(check_seed(random_state, "random_state"))
     elif isinstance(random_state, np.random.Generator):
         rng = random_state
     else:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .errors import InvalidValueError
+from .errors import InvalidTypeError, InvalidValueError
 
 __all__ = [
     "plot_loss", "plot_r2", "plot_predicted_vs_true", "plot_feature", "plot_map", "plot_boxplots",
@@ -38,8 +38,29 @@ def _figure(size=(7, 4.5)):
     return fig, fig.add_subplot()
 
 
+def _check_evaluation(evaluation):
+    from .training.evaluation import Evaluation
+
+    if not isinstance(evaluation, Evaluation):
+        raise InvalidTypeError("evaluation: expected a pyneural Evaluation (RunResult.evaluation or a loaded "
+                               f"run's .evaluation), got {type(evaluation).__name__}")
+    if not evaluation.folds:
+        raise InvalidValueError("evaluation: has no folds")
+
+
+def _check_frame(df, name: str):
+    if not isinstance(df, pd.DataFrame):
+        raise InvalidTypeError(f"{name}: expected a pandas DataFrame, got {type(df).__name__}")
+
+
+def _check_column_name(value, name: str):
+    if not isinstance(value, str):
+        raise InvalidTypeError(f"{name}: expected a column name (str), got {type(value).__name__}")
+
+
 def _curves(evaluation, key):
     """(epochs, folds) array of ``key`` per epoch, NaN where not computed."""
+    _check_evaluation(evaluation)
     n = max(len(f.epochs) for f in evaluation.folds)
     out = np.full((n, len(evaluation.folds)), np.nan)
     for j, fold in enumerate(evaluation.folds):
@@ -116,6 +137,9 @@ def plot_r2(evaluation):
 
 
 def _target(predictions, target):
+    _check_frame(predictions, "predictions")
+    if target is not None:
+        _check_column_name(target, "target")
     if target is None:
         preds = [c for c in predictions.columns if c.startswith("pred_")]
         if not preds:
@@ -149,6 +173,8 @@ def plot_predicted_vs_true(predictions, target=None, log=None):
         A figure not attached to pyplot; save it with ``fig.savefig(path)``.
     """
     target, rows = _target(predictions, target)
+    if log is not None and not isinstance(log, (bool, np.bool_)):
+        raise InvalidTypeError(f"log: expected True, False or None, got {type(log).__name__}")
     fig, ax = _figure((6, 6))
     t, p = rows[target].to_numpy(float), rows[f"pred_{target}"].to_numpy(float)
     ax.scatter(t, p, s=3, alpha=0.3, color="tab:blue", label=f"{len(rows)} rows (out of fold)")
@@ -185,6 +211,7 @@ def plot_feature(predictions, feature, target=None):
         A figure not attached to pyplot; save it with ``fig.savefig(path)``.
     """
     target, rows = _target(predictions, target)
+    _check_column_name(feature, "feature")
     if feature not in rows.columns:
         raise InvalidValueError(f"feature: column {feature!r} is not in the predictions")
     fig, ax = _figure()
@@ -226,10 +253,11 @@ def plot_map(predictions, target=None, by="value", lat="lat", long="long"):
         A figure not attached to pyplot; save it with ``fig.savefig(path)``.
     """
     target, rows = _target(predictions, target)
-    for col in (lat, long):
+    for col, name in ((lat, "lat"), (long, "long")):
+        _check_column_name(col, name)
         if col not in rows.columns:
             raise InvalidValueError(f"predictions: column {col!r} is missing (lat/long needed for a map)")
-    if by not in ("value", "error"):
+    if not isinstance(by, str) or by not in ("value", "error"):
         raise InvalidValueError(f"by: expected 'value' or 'error', got {by!r}")
     fig, ax = _figure((7, 6))
     if by == "value":
@@ -273,9 +301,17 @@ def plot_boxplots(before: pd.DataFrame, after: pd.DataFrame, columns=None):
     matplotlib.figure.Figure
         A figure not attached to pyplot; save it with ``fig.savefig(path)``.
     """
+    _check_frame(before, "before")
+    _check_frame(after, "after")
     if columns is None:
         columns = [c for c in after.columns if c in before.columns and pd.api.types.is_numeric_dtype(before[c])
                    and pd.api.types.is_numeric_dtype(after[c])]
+    elif isinstance(columns, (str, bytes)) or not isinstance(columns, (list, tuple)):
+        raise InvalidTypeError(f"columns: expected a list of column names, got {type(columns).__name__}")
+    else:
+        missing = [c for c in columns if c not in before.columns or c not in after.columns]
+        if missing:
+            raise InvalidValueError(f"columns: {missing} are not in both tables")
     if not columns:
         raise InvalidValueError("columns: no numeric column is in both tables")
     n = len(columns)
@@ -322,13 +358,23 @@ def plot_importance(importance, top=None):
     matplotlib.figure.Figure
         A figure not attached to pyplot; save it with ``fig.savefig(path)``.
     """
-    frame = importance.to_frame() if hasattr(importance, "to_frame") else pd.DataFrame(importance)
+    from .inspection import PermutationImportance
+
+    if isinstance(importance, PermutationImportance):
+        frame = importance.to_frame()
+    elif isinstance(importance, pd.DataFrame):
+        frame = importance
+    else:
+        raise InvalidTypeError("importance: expected a PermutationImportance or a DataFrame, got "
+                               f"{type(importance).__name__}")
     for col in ("feature", "relative_percent"):
         if col not in frame.columns:
             raise InvalidValueError(f"importance: column {col!r} is missing")
     frame = frame.sort_values("relative_percent", ascending=True)
     if top is not None:
-        frame = frame.tail(top)
+        from ._validation import check_positive_int
+
+        frame = frame.tail(check_positive_int(top, "top"))
     fig, ax = _figure((7, max(3, 0.25 * len(frame) + 1)))
     ax.barh(frame["feature"], frame["relative_percent"], color="tab:blue")
     ax.set_xlabel("relative importance (% of the summed R² drop)")

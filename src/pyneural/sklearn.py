@@ -177,7 +177,8 @@ class _BaseNeuralNet(BaseEstimator):
         patience = check_positive_int(self.n_iter_no_change, "n_iter_no_change")
         tol = check_positive_float(self.tol, "tol", allow_zero=True)
         resolve_threads(self.n_threads)
-        if self.dtype not in ("float32", "float64", np.float32, np.float64):
+        if not (isinstance(self.dtype, (str, type, np.dtype)) and self.dtype in ("float32", "float64", np.float32,
+                                                                                 np.float64)):
             raise InvalidValueError(f"dtype: expected 'float32' or 'float64', got {self.dtype!r}")
         verbose = check_positive_int(self.verbose, "verbose", minimum=0)
         try:

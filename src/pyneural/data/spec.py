@@ -167,7 +167,7 @@ class DatasetSpec:
             names = [names]
         elif isinstance(names, (bytes, Mapping)) or not isinstance(names, Iterable):
             raise InvalidTypeError(f"names: expected a column name or a list of them, got {type(names).__name__}")
-        for name in list(names):
+        for name in names:
             self.feature(name).update(_path=f"dataset.features.{name}", **options)
         return self
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import pyneural as pn
-from pyneural.errors import FileFormatError
+from pyneural.errors import FileFormatError, InvalidValueError
 
 
 def _trained(backend="native", dtype="float32"):
@@ -68,6 +68,7 @@ def test_bad_files(tmp_path):
         r"params\[0\].weights: expected shape": lambda d: d["params"][0].update(weights=[[1.0]]),
         "config": lambda d: d["config"]["layers"][0].update(units=0),
         "is missing": lambda d: d.pop("params"),
+        r"epoch and step must be < 2\*\*62": lambda d: d["state"].update(step=2**70),
     }
     for match, mutate in cases.items():
         bad = json.loads(json.dumps(doc))
@@ -97,3 +98,18 @@ def test_failed_save_leaves_old_file(tmp_path, monkeypatch):
         net.save(path)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["m.json"]
+
+
+@pytest.mark.parametrize("suffix", [".json", ".npz"])
+def test_a_diverged_network_is_not_saved(tmp_path, suffix):
+    """NaN or infinite parameters could not be loaded back: save refuses them and
+    leaves the previous file as it was."""
+    net, _, _ = _trained()
+    path = tmp_path / f"m{suffix}"
+    net.save(path)
+    before = path.read_bytes()
+    net._slots[1][0][0, 0] = np.inf
+    with pytest.raises(InvalidValueError, match="weights of layer 1 contain NaN or infinite values"):
+        net.save(path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]

@@ -19,7 +19,7 @@ import numpy as np
 from .. import __version__
 from .._io import atomic_write, atomic_write_text
 from .._validation import check_path
-from ..errors import FileFormatError, PyneuralError
+from ..errors import FileFormatError, InvalidValueError, PyneuralError
 
 __all__ = ["save_network", "load_network", "read_network_file", "apply_state", "FORMAT", "VERSION"]
 
@@ -54,6 +54,12 @@ def save_network(net, path, extra: dict | None = None) -> None:
     under ``"extra"`` (checkpoints keep their bookkeeping there)."""
     path = check_path(path, "path")
     suffix = _suffix(path)
+    # A file with NaN or infinity could not be loaded again (load_network refuses it).
+    for i, (w, b, ws, bs) in enumerate(net._slots):
+        for what, arr in [("weights", w), ("biases", b)] + [("optimizer state", s) for s in ws + bs]:
+            if not np.isfinite(arr).all():
+                raise InvalidValueError(f"network: the {what} of layer {i} contain NaN or infinite values "
+                                        "(training diverged); nothing was saved")
     doc = _meta(net)
     if extra is not None:
         doc["extra"] = extra
@@ -185,6 +191,8 @@ def apply_state(net, doc: dict, get, path) -> None:
         rng_state = state["shuffle_rng"]
         if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in (epoch, step, dropout_seed)):
             raise ValueError("epoch, step and dropout_seed must be integers >= 0")
+        if epoch >= 2**62 or step >= 2**62:  # the engine counts them in 64-bit integers
+            raise ValueError("epoch and step must be < 2**62")
         if dropout_seed >= 2**64:
             raise ValueError("dropout_seed must be < 2**64")
         rng = np.random.Generator(np.random.PCG64())

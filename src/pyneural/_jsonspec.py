@@ -45,11 +45,13 @@ def _object(value, path: str, keys: Iterable[str] | None) -> dict:
     return dict(value)
 
 
-def _int(value, path: str, minimum: int) -> int:
+def _int(value, path: str, minimum: int, maximum: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise SpecError(path, f"expected an integer, got {_got(value)}")
     if value < minimum:
         raise SpecError(path, f"expected an integer >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise SpecError(path, f"expected an integer <= {maximum}, got {value}")
     return value
 
 

@@ -52,6 +52,8 @@ __all__ = ["LayerSpec", "NetworkSpec", "TrainingSpec", "ModelSpec"]
 
 _UNITS = re.compile(r"^\s*inputs\s*(?:([+\-*])\s*(\d+))?\s*$")
 VALIDATION = ("every_epoch", "last_epoch")
+#: Most copies of one layer a spec may ask for (``repeat``): a typo like 1e9 gets an error, not a hang.
+MAX_REPEAT = 10_000
 
 
 def _units(value, path: str):
@@ -100,7 +102,8 @@ class LayerSpec:
         An optimizer object (``{"name": ..., ...}``) overriding the network's for
         this layer, or None.
     repeat : int
-        How many identical layers this entry stands for (default 1).
+        How many identical layers this entry stands for (default 1, at most
+        ``MAX_REPEAT`` = 10,000).
     """
 
     units: object = "outputs"
@@ -133,7 +136,7 @@ class LayerSpec:
         if d.get("optimizer") is not None:
             spec.optimizer = optimizer_to_config(_optimizer(d["optimizer"], f"{path}.optimizer"))
         if "repeat" in d:
-            spec.repeat = _int(d["repeat"], f"{path}.repeat", 1)
+            spec.repeat = _int(d["repeat"], f"{path}.repeat", 1, MAX_REPEAT)
         return spec
 
     def to_dict(self) -> dict:

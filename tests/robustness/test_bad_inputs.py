@@ -163,6 +163,12 @@ def test_spec_layer_of_zero_units():
         ModelSpec.from_dict(_model_spec(network__layers=[{"units": 0}, {"units": "outputs"}]))
 
 
+def test_spec_layer_repeated_absurdly_often():
+    with pytest.raises(SpecError, match=r"network.layers\[0\].repeat: expected an integer <= 10000, got 2\*\*70|"
+                                        r"network.layers\[0\].repeat: expected an integer <= 10000, got 1180591620717411303424"):
+        ModelSpec.from_dict(_model_spec(network__layers=[{"units": 3, "repeat": 2**70}, {"units": "outputs"}]))
+
+
 def test_date_that_does_not_match_its_format():
     spec = _spec().set("a", role="unused", date_format="%Y%m%d", add_month=True)
     with pytest.raises(InvalidValueError, match="column 'a'.*do not match date_format"):

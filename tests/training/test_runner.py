@@ -1,6 +1,10 @@
 """The model-spec workflow: folds, leakage, predictions in original units, outputs."""
 
 import json
+import signal
+import subprocess
+import sys
+import time
 
 import numpy as np
 import pandas as pd
@@ -147,3 +151,54 @@ def test_classification_end_to_end_reports_accuracy():
     preds = result.predictions
     assert set(preds["pred_kind"]) <= {"high", "mid", "low"}
     assert (preds["kind"] == preds["pred_kind"]).mean() == pytest.approx(ev["accuracy_mean"], abs=0.01)
+
+
+def test_an_error_in_one_fold_stops_the_others_before_run_spec_returns(table):
+    """The folds still training when one fails (or the user presses Ctrl-C) stop at
+    their next epoch end, before run_spec re-raises: none is left in the engine."""
+    seen = []
+
+    def on_epoch_end(fold, epoch, metrics):
+        seen.append((fold, epoch))
+        if fold == 0 and epoch == 3:
+            raise RuntimeError("fold 0 gives up")
+
+    with pytest.raises(RuntimeError, match="fold 0 gives up"):
+        run_spec(_spec(epochs=400), table, verbose=0, n_jobs=2, n_threads=1, on_epoch_end=on_epoch_end)
+    after = len(seen)
+    time.sleep(0.3)
+    assert len(seen) == after  # nothing trains any more
+    assert max(epoch for _, epoch in seen) < 399  # the other fold was stopped early
+
+
+_CTRL_C_SCRIPT = """
+import json, sys, pyneural as pn
+from pyneural.model_spec import ModelSpec
+spec = ModelSpec.from_dict({{
+    "dataset": pn.datasets.king_county_spec().to_dict(),
+    "network": {{"layers": [{{"units": 16, "activation": "relu"}}, {{"units": "outputs"}}]}},
+    "training": {{"epochs": 100000, "batch_size": 64, "trainer": {{"kfolds": 4}}}},
+}})
+def started(fold, epoch, metrics):
+    if epoch == 1:
+        print("training", flush=True)
+pn.run_spec(spec, pn.datasets.synthetic_housing(n_rows=600, seed=1), n_jobs=2, n_threads=1, verbose=0,
+            on_epoch_end=started)
+"""
+
+
+def test_ctrl_c_during_parallel_folds_exits_cleanly(tmp_path):
+    """Ctrl-C while folds train in threads: a KeyboardInterrupt, not an abort from
+    C++ ("terminate called without an active exception") at interpreter exit."""
+    script = tmp_path / "run.py"
+    script.write_text(_CTRL_C_SCRIPT.format())
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "training"
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert "KeyboardInterrupt" in err
+    assert "terminate called" not in err
+    assert proc.returncode not in (-signal.SIGABRT, 128 + signal.SIGABRT)

@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._validation import check_path
+
 __all__ = ["StatelessCache", "frame_digest", "cache_key"]
 
 _FORMAT = 1  # bump when the file layout changes
@@ -104,7 +106,7 @@ class StatelessCache:
     """
 
     def __init__(self, directory):
-        self.directory = Path(directory)
+        self.directory = check_path(directory, "cache_dir")
         self.hits = 0
         self.misses = 0
 

@@ -23,6 +23,7 @@ from .._io import atomic_write, atomic_write_text
 from .._validation import check_path
 from ..data.pipeline import Pipeline
 from ..errors import InvalidTypeError, InvalidValueError
+from .cancellation import Cancellation
 from .checkpoint import RunCheckpoint
 from .evaluation import Evaluation
 from .fold import train_fold
@@ -140,7 +141,7 @@ def _plan_jobs(n_folds: int, n_jobs, n_threads=None) -> tuple[int, int]:
 def run_spec(spec, data: pd.DataFrame, *, n_jobs=None, verbose: int = 1, on_epoch_end=None,
              backend: str = "native", cache_dir=None, data_path=None, epochs: int | None = None,
              on_divergence: str = "raise", checkpoint=None, checkpoint_every: int = 10,
-             n_threads=None) -> RunResult:
+             n_threads=None, _cancellation=None) -> RunResult:
     """Train ``spec`` on the table ``data`` with its trainer (k-fold or split).
 
     The stateless preprocessing and the outlier filter run once on the whole
@@ -215,6 +216,9 @@ def run_spec(spec, data: pd.DataFrame, *, n_jobs=None, verbose: int = 1, on_epoc
     epochs = training.epochs if epochs is None else epochs
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise InvalidValueError(f"epochs: expected an integer >= 1, got {epochs!r}")
+    if on_epoch_end is not None and not callable(on_epoch_end):
+        raise InvalidTypeError(f"on_epoch_end: expected a function(fold, epoch, metrics), got "
+                               f"{type(on_epoch_end).__name__}")
     start = time.perf_counter()
     pipeline = Pipeline(spec.dataset, cache_dir=cache_dir)
     table = pipeline.prepare(data)
@@ -225,7 +229,13 @@ def run_spec(spec, data: pd.DataFrame, *, n_jobs=None, verbose: int = 1, on_epoc
     progress = Progress(len(splits) * epochs, verbose=verbose, desc=spec.name)
     store = None if checkpoint is None else RunCheckpoint(checkpoint, spec, data, epochs)
 
+    cancellation = _cancellation if _cancellation is not None else Cancellation()
+
     def one_fold(fold, train_rows, val_rows):
+        with cancellation.running():
+            return train_one_fold(fold, train_rows, val_rows)
+
+    def train_one_fold(fold, train_rows, val_rows):
         fold_pipe = pipeline.fit_stateful(table.iloc[train_rows])
         x_tr, y_tr, _ = fold_pipe.to_arrays(fold_pipe.transform_stateful(table.iloc[train_rows]), dtype)
         x_va, y_va, _ = fold_pipe.to_arrays(fold_pipe.transform_stateful(table.iloc[val_rows]), dtype)
@@ -237,15 +247,21 @@ def run_spec(spec, data: pd.DataFrame, *, n_jobs=None, verbose: int = 1, on_epoc
                                 validate_every_epoch=training.validation == "every_epoch",
                                 on_epoch_end=on_epoch_end, progress=progress, on_divergence=on_divergence,
                                 checkpoint=None if store is None else store.fold_dir(fold),
-                                checkpoint_every=checkpoint_every)
+                                checkpoint_every=checkpoint_every, cancellation=cancellation)
             if store is not None:
                 store.save_fold(result, net)
         preds = fold_pipe.inverse_outputs(result.predictions, index=table.index[val_rows])
         return result, preds, net, fold_pipe
 
     with progress:
-        outcomes = Parallel(n_jobs=jobs, backend="threading")(
-            delayed(one_fold)(i, tr, va) for i, (tr, va) in enumerate(splits))
+        try:
+            outcomes = Parallel(n_jobs=jobs, backend="threading")(
+                delayed(one_fold)(i, tr, va) for i, (tr, va) in enumerate(splits))
+        except BaseException:
+            # Ctrl-C, or one fold's error: stop the other folds (each within an
+            # epoch) before leaving, so none is still in the engine at exit.
+            cancellation.cancel_and_wait()
+            raise
 
     evaluation = Evaluation([o[0].evaluation for o in outcomes], time.perf_counter() - start)
     oof = pd.concat([o[1] for o in outcomes])

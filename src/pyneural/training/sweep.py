@@ -25,7 +25,9 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from .._config import resolve_threads
 from ..errors import InvalidTypeError, SpecError
+from .cancellation import Cancellation
 
 __all__ = ["expand_grid", "sweep"]
 
@@ -94,13 +96,13 @@ def expand_grid(spec, grid: Mapping) -> list[tuple[dict, object]]:
     return out
 
 
-def _run_one(spec_json: str, data: pd.DataFrame, n_jobs, epochs) -> dict:
+def _run_one(spec_json: str, data: pd.DataFrame, n_jobs, epochs, cancellation=None) -> dict:
     from ..model_spec import ModelSpec
     from .runner import run_spec
 
     spec = ModelSpec.from_json_str(spec_json)
     # Parallelism is across combinations: each fold trains on one engine thread.
-    result = run_spec(spec, data, n_jobs=n_jobs, verbose=0, epochs=epochs, n_threads=1)
+    result = run_spec(spec, data, n_jobs=n_jobs, verbose=0, epochs=epochs, n_threads=1, _cancellation=cancellation)
     ev = result.evaluation
     row = {"r2_mean": ev.r2_mean, "r2_best": ev.r2_best, "best_fold": ev.best_fold, "seconds": ev.seconds,
            "fold_r2": json.dumps([None if r is None or not math.isfinite(r) else r for r in ev.fold_r2])}
@@ -149,7 +151,15 @@ def sweep(spec, grid: Mapping, data: pd.DataFrame, *, n_jobs=None, folds_n_jobs:
     from joblib import Parallel, delayed
 
     combos = expand_grid(spec, grid)
-    tasks = (delayed(_run_one)(s.to_json(), data, folds_n_jobs, epochs) for _, s in combos)
-    rows = Parallel(n_jobs=-1 if n_jobs is None else n_jobs, prefer="threads")(tasks)
+    n_jobs = -1 if n_jobs is None else resolve_threads(n_jobs, "n_jobs")
+    if folds_n_jobs is not None:
+        resolve_threads(folds_n_jobs, "folds_n_jobs")
+    cancellation = Cancellation()
+    tasks = (delayed(_run_one)(s.to_json(), data, folds_n_jobs, epochs, cancellation) for _, s in combos)
+    try:
+        rows = Parallel(n_jobs=n_jobs, prefer="threads")(tasks)
+    except BaseException:
+        cancellation.cancel_and_wait()  # see training.cancellation
+        raise
     table = pd.DataFrame([{**params, **row} for (params, _), row in zip(combos, rows)])
     return table.sort_values("r2_mean", ascending=False, kind="stable").reset_index(drop=True)

@@ -218,6 +218,10 @@ def test_runner_on_a_table_missing_a_spec_column():
 _ARRAY = np.array(["a", "b"])
 
 
+def _fitted_pipeline():
+    return pn.Pipeline(pn.datasets.king_county_spec()).fit(pn.datasets.synthetic_housing(n_rows=60))
+
+
 @pytest.mark.parametrize("call,name", [
     (lambda: _net().save(3), "path"),
     (lambda: _net().save(None), "path"),
@@ -244,6 +248,20 @@ _ARRAY = np.array(["a", "b"])
     (lambda: metrics.r2_score(["x", "y"], [1.0, 2.0]), "y_true"),
     (lambda: metrics.mean_squared_error(np.ones((3, 2)), np.ones((3, 2)), multioutput={}), "multioutput"),
     (lambda: metrics.mean_squared_error(np.ones((3, 2)), np.ones((3, 2)), multioutput=[0.0, 0.0]), "multioutput"),
+    (lambda: pn.Network.from_config(None), "config"),
+    (lambda: pn.Network.from_config({"layers": [], "inputs": 2, "colour": 1}), "colour"),
+    (lambda: pn.Network.from_config({"layers": 3, "inputs": 2}), "config['layers']"),
+    (lambda: pn.Network.from_config({"layers": [{"units": 1, "size": 3}], "inputs": 2}), "config['layers'][0]"),
+    (lambda: pn.Dense.from_config([1]), "config"),
+    (lambda: pn.datasets.synthetic_housing(10**30), "n_rows"),
+    (lambda: pn.datasets.synthetic_housing(10, seed="x"), "seed"),
+    (lambda: pn.datasets.synthetic_housing(10, noise=True), "noise"),
+    (lambda: pn.datasets.xor("x"), "dtype"),
+    (lambda: pn.datasets.load_king_county(3), "path"),
+    (lambda: _fitted_pipeline().to_arrays([1.0]), "df"),
+    (lambda: _fitted_pipeline().to_arrays(pd.DataFrame(), dtype="x"), "dtype"),
+    (lambda: _fitted_pipeline().inverse_outputs("x"), "y"),
+    (lambda: _fitted_pipeline().inverse_outputs(np.ones((3, 1)), index=[1]), "index"),
 ])
 def test_an_argument_of_the_wrong_kind_is_named(call, name, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)

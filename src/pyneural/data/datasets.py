@@ -9,7 +9,8 @@ import os
 import numpy as np
 import pandas as pd
 
-from ..errors import FileFormatError, InvalidValueError
+from .._validation import check_path, check_positive_float, check_seed
+from ..errors import FileFormatError, InvalidTypeError, InvalidValueError
 from .io import read_csv
 from .spec import DatasetSpec, Map
 
@@ -44,6 +45,10 @@ def xor(dtype="float32") -> tuple[np.ndarray, np.ndarray]:
     y : ndarray, shape (4, 1)
         0, 1, 1, 0.
     """
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise InvalidTypeError(f"dtype: expected a numpy dtype or its name, got {dtype!r}") from None
     X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=dtype)
     y = np.array([[0], [1], [1], [0]], dtype=dtype)
     return X, y
@@ -64,7 +69,7 @@ def load_king_county(path=None) -> pd.DataFrame:
         Columns and dtypes as in :data:`KC_COLUMNS`: ``id`` and ``zipcode`` are the
         strings of the CSV, ``date`` the raw ``"20141013T000000"`` strings.
     """
-    path = path if path is not None else os.environ.get(KC_ENV_VAR)
+    path = check_path(path, "path") if path is not None else os.environ.get(KC_ENV_VAR)
     if path is None or not os.path.isfile(path):
         where = f"{os.fspath(path)!r} does not exist" if path is not None else \
             f"no path was given and {KC_ENV_VAR} is not set"
@@ -175,8 +180,10 @@ def synthetic_housing(n_rows: int = 21_600, seed: int = 0, *, noise: float = 0.1
     DataFrame, shape (n_rows, 21)
         Columns and dtypes as :func:`load_king_county` returns them (:data:`KC_COLUMNS`).
     """
-    if isinstance(n_rows, bool) or not isinstance(n_rows, (int, np.integer)) or n_rows < 1:
-        raise InvalidValueError(f"n_rows: expected a positive int, got {n_rows!r}")
+    if isinstance(n_rows, bool) or not isinstance(n_rows, (int, np.integer)) or not 1 <= n_rows <= 10**9:
+        raise InvalidValueError(f"n_rows: expected an int from 1 to 10**9, got {n_rows!r}")
+    seed = check_seed(seed)
+    noise = check_positive_float(noise, "noise", allow_zero=True)
     if not (isinstance(noise, (int, float)) and 0 <= noise < 10):
         raise InvalidValueError(f"noise: expected a number in [0, 10), got {noise!r}")
     n, rng = int(n_rows), np.random.default_rng(seed)

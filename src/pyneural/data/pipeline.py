@@ -355,12 +355,20 @@ class Pipeline:
             One column per output name, in original units (dollars for a
             log10 + min-max price).
         """
-        y = np.asarray(y, dtype=np.float64)
+        try:
+            y = np.asarray(y, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise InvalidTypeError(f"y: expected an array of numbers, got {type(y).__name__}") from None
         names = self.output_names()
         if y.ndim == 1:
             y = y[:, None]
         if y.ndim != 2 or y.shape[1] != len(names):
             raise InvalidValueError(f"y: expected shape (n, {len(names)}) for outputs {names}, got {y.shape}")
+        if index is not None:
+            if isinstance(index, (str, bytes, Mapping)) or np.ndim(index) != 1:
+                raise InvalidTypeError(f"index: expected a 1-D array of row labels, got {type(index).__name__}")
+            if len(index) != len(y):
+                raise InvalidValueError(f"index: expected {len(y)} row labels (one per row of y), got {len(index)}")
         return self.inverse_transform(pd.DataFrame(y, columns=names, index=index))
 
     # -- arrays and names -----------------------------------------------------------------
@@ -400,7 +408,12 @@ class Pipeline:
             ``X (n, inputs)``, ``y (n, outputs)``, ``ids (n,)``, the column names
             and the row index; unpacks as ``X, y, ids``.
         """
-        dtype = np.dtype(dtype)
+        if not isinstance(df, pd.DataFrame):
+            raise InvalidTypeError(f"df: expected a pandas DataFrame, got {type(df).__name__}")
+        try:
+            dtype = np.dtype(dtype)
+        except TypeError:
+            raise InvalidTypeError(f"dtype: expected float32 or float64, got {dtype!r}") from None
         if dtype not in (np.float32, np.float64):
             raise InvalidTypeError(f"dtype: expected float32 or float64, got {dtype}")
         inputs, outputs = self.input_names(), self.output_names()

@@ -5,7 +5,26 @@ config is the constructor's arguments as JSON-ready data, so
 
 from __future__ import annotations
 
-__all__ = ["Configurable"]
+import inspect
+from collections.abc import Mapping
+
+from ..errors import InvalidTypeError, InvalidValueError
+
+__all__ = ["Configurable", "config_arguments"]
+
+
+def config_arguments(cls, config, name: str = "config") -> dict:
+    """``config`` checked as keyword arguments of ``cls``: a mapping whose keys the
+    constructor takes (the values are checked by the constructor itself)."""
+    if not isinstance(config, Mapping):
+        raise InvalidTypeError(f"{name}: expected a dict of {cls.__name__} arguments, got {type(config).__name__}")
+    params = inspect.signature(cls.__init__).parameters
+    known = [p for p in params if p != "self" and params[p].kind in (params[p].POSITIONAL_OR_KEYWORD,
+                                                                      params[p].KEYWORD_ONLY)]
+    unknown = sorted(str(k) for k in config if k not in known)
+    if unknown:
+        raise InvalidValueError(f"{name}: unknown key(s) {unknown} for {cls.__name__} (expected some of {known})")
+    return dict(config)
 
 
 class Configurable:
@@ -18,7 +37,7 @@ class Configurable:
     @classmethod
     def from_config(cls, config: dict):
         """An object from :meth:`get_config`'s dict."""
-        return cls(**config)
+        return cls(**config_arguments(cls, config))
 
     def __eq__(self, other) -> bool:
         return type(self) is type(other) and self.get_config() == other.get_config()

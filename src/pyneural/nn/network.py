@@ -22,6 +22,7 @@ from ..training.callbacks import as_callbacks
 from ..training.checkpoint import FitCheckpoint, fingerprint
 from ..training.history import History
 from .activations import get_activation
+from .configurable import config_arguments
 from .initializers import initialize
 from .layers import Dense
 from .losses import get_loss
@@ -401,8 +402,11 @@ class Network:
 
     @classmethod
     def from_config(cls, config: dict) -> "Network":
-        config = dict(config)
-        config["layers"] = [Dense.from_config(c) for c in config["layers"]]
+        config = config_arguments(cls, config)
+        layers = config.get("layers")
+        if not isinstance(layers, (list, tuple)):
+            raise InvalidTypeError(f"config['layers']: expected a list of layer configs, got {type(layers).__name__}")
+        config["layers"] = [Dense(**config_arguments(Dense, c, f"config['layers'][{i}]")) for i, c in enumerate(layers)]
         return cls(**config)
 
     def save(self, path) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 
 from .errors import SpecError
 
-__all__ = ["_got", "_bool", "_str", "_object", "_int", "_choice", "_json_object"]
+__all__ = ["_got", "_bool", "_str", "_object", "_int", "_choice", "_json_object", "_read_spec_file"]
 
 
 def _got(value) -> str:
@@ -76,3 +76,16 @@ def _json_object(pairs):
         d[key] = value
     d.duplicates = tuple(seen)
     return d
+
+
+def _read_spec_file(path) -> tuple:
+    """``(path, text)`` of a UTF-8 spec file; a missing or unreadable file is a SpecError."""
+    from ._validation import check_path
+
+    path = check_path(path, "path")
+    try:
+        return path, path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SpecError("", f"{path}: no such spec file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError("", f"{path}: cannot read the spec file ({exc})") from None

@@ -37,7 +37,7 @@ import re
 from dataclasses import dataclass, field
 
 from ._io import atomic_write_text
-from ._jsonspec import _choice, _got, _int, _json_object, _object, _str
+from ._jsonspec import _choice, _got, _int, _json_object, _object, _read_spec_file, _str
 from ._validation import check_path
 from .data.spec import DatasetSpec
 from .errors import InvalidTypeError, PyneuralError, SpecError
@@ -387,13 +387,7 @@ class ModelSpec:
             unknown key, a wrong type or value; the message starts with the JSON
             path (``dataset.features.price.log10: expected true/false, got "yes"``).
         """
-        path = check_path(path, "path")
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise SpecError("", f"{path}: no such spec file") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SpecError("", f"{path}: cannot read the spec file ({exc})") from None
+        path, text = _read_spec_file(path)
         return cls.from_json_str(text, source=str(path))
 
     @classmethod

@@ -36,7 +36,7 @@ import os
 from collections.abc import Iterable, Mapping
 
 from .._io import atomic_write_text
-from .._jsonspec import _got, _json_object, _object, _str
+from .._jsonspec import _got, _json_object, _object, _read_spec_file, _str
 from .._validation import check_path
 from ..errors import InvalidTypeError, SpecError
 from .feature import BULK_OPTIONS, ROLES, BulkOption, Feature, Map
@@ -301,13 +301,7 @@ class DatasetSpec:
         -------
         DatasetSpec
         """
-        path = check_path(path, "path")
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise SpecError("", f"{path}: no such spec file") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SpecError("", f"{path}: cannot read the spec file ({exc})") from None
+        _, text = _read_spec_file(path)
         return cls.from_json_str(text)
 
     @classmethod

@@ -180,7 +180,7 @@ spec = ModelSpec.from_dict({{
     "training": {{"epochs": 100000, "batch_size": 64, "trainer": {{"kfolds": 4}}}},
 }})
 def started(fold, epoch, metrics):
-    if epoch == 1:
+    if fold == 0 and epoch == 1:  # one thread prints: two could interleave on one line
         print("training", flush=True)
 pn.run_spec(spec, pn.datasets.synthetic_housing(n_rows=600, seed=1), n_jobs=2, n_threads=1, verbose=0,
             on_epoch_end=started)

@@ -46,10 +46,10 @@ def check_path(value, name: str) -> Path:
     if not isinstance(value, (str, os.PathLike)):
         raise InvalidTypeError(f"{name}: expected a path (str or os.PathLike), got "
                                f"{type(value).__name__} {_short(value)}")
-    path = Path(value)
-    if str(value) == "" or isinstance(os.fspath(path), bytes):
+    text = os.fspath(value)
+    if not isinstance(text, str) or text == "":  # a PathLike may return bytes
         raise InvalidValueError(f"{name}: expected a path, got {_short(value)}")
-    return path
+    return Path(text)
 
 
 def check_seed(seed, name: str = "seed"):

@@ -3,7 +3,7 @@
 Usage::
 
     PYTHONPATH=src python benchmarks/gemm_peers.py [--quick] [--sizes 512,1024,2048]
-        [--threads 1,2] [--dtypes float32,float64] [--no-small] [--kernel avx512]
+        [--threads 1,2] [--dtypes float32,float64] [--no-small] [--narrow] [--kernel avx512]
 
 How the thread counts are pinned
 --------------------------------
@@ -59,6 +59,18 @@ SMALL = [
     ("(128x35)@(35x35).T", 128, 35, 35, False, True),
     ("(128x35)@(35x1)", 128, 35, 1, False, False),
     ("(128x1)@(1x35)", 128, 1, 35, False, False),
+]
+
+# With --narrow: C two to four columns wide (a classification head of 2-4
+# classes), which the AVX-512 kernels compute as dot products along k.
+NARROW = [
+    ("(128x35)@(35x3)", 128, 35, 3, False, False),
+    ("(128x64)@(64x2)", 128, 64, 2, False, False),
+    ("(2048x20)@(20x4)", 2048, 20, 4, False, False),
+    ("(256x384)@(384x2)", 256, 384, 2, False, False),
+    ("(256x1024)@(1024x1)", 256, 1024, 1, False, False),
+    ("(256x1024)@(1024x10)", 256, 1024, 10, False, False),
+    ("(256x512)@(512x2)", 256, 512, 2, False, False),
 ]
 
 PAUSE = 0.15  # s between blocks: longer than the peers' spin-wait
@@ -144,6 +156,7 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true", help="3 rounds")
     ap.add_argument("--no-small", action="store_true", help="skip the King County shapes")
     ap.add_argument("--no-big", action="store_true", help="skip the square sizes")
+    ap.add_argument("--narrow", action="store_true", help="add C two to four columns wide")
     ap.add_argument("--kernel", default=None, help="force a pyneural CPU kernel")
     args = ap.parse_args(argv)
     rounds = 3 if args.quick else args.rounds
@@ -174,6 +187,8 @@ def main(argv=None):
         for dt in dtypes:
             if not args.no_small:
                 cases += [(lbl, m, k, n, ta, tb, dt) for (lbl, m, k, n, ta, tb) in SMALL]
+            if args.narrow:
+                cases += [(lbl, m, k, n, ta, tb, dt) for (lbl, m, k, n, ta, tb) in NARROW]
             cases += [(f"{s}^3", s, s, s, False, False, dt) for s in sizes]
         sub = None
         if threadpoolctl is None:

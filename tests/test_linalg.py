@@ -122,6 +122,83 @@ def test_large_sizes(dtype):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
+def test_narrow_outputs_as_dot_products(kernel, dtype):
+    """n = 2..15 columns from row-major A (on AVX-512, n <= 4 floats or n == 2 doubles
+    with k >= 12 are dot products along k, summed in groups of four k, the last group
+    masked; other n <= 4 narrower than a vector with k >= 32 n are per-element dot
+    products): every row-block remainder (m), every k remainder, NaN right after each
+    row of A (a masked read must not touch it), the fused epilogues and transposed B."""
+    rng = np.random.default_rng(11)
+    kc = blocking(dtype)["kc"]
+    eps = np.finfo(dtype).eps
+    for n in (2, 3, 4, 5, 15):
+        for k in (11, 12, 13, 14, 15, 16, 35, 64, 101, kc):
+            for m in (1, 7, 15, 16, 17, 31, 128):
+                big = np.full((m, k + 3), np.nan, dtype)
+                big[:, :k] = rng.standard_normal((m, k))
+                a = big[:, :k]
+                b = rng.standard_normal((k, n)).astype(dtype)
+                assert_product(pn.linalg.matmul(a, b, n_threads=1), a, b)
+                if m not in (17, 128):
+                    continue
+                bt = np.ascontiguousarray(b.T).T
+                assert_product(pn.linalg.matmul(a, bt, n_threads=1), a, bt)
+                c0 = rng.standard_normal((m, n)).astype(dtype)
+                c = c0.copy()
+                _core.gemm(a, b, c, -0.5, 1.5, 1)
+                assert_product(c, a, b, -0.5, 1.5, c0)
+                for code in (1, 2):
+                    for per_row in (False, True):
+                        bias = rng.standard_normal(m if per_row else n).astype(dtype)
+                        out = np.full((m, n), np.nan, dtype)
+                        _core.gemm_bias_act(a, b, bias, code, out, 1, bias_per_row=per_row)
+                        along = bias[:, None] if per_row else bias
+                        z = a.astype(np.float64) @ b + along
+                        scale = np.abs(a.astype(np.float64)) @ np.abs(b) + np.abs(along)
+                        tol = 2 * (k + 3) * eps * scale + 8 * eps * np.abs(z) + np.finfo(dtype).tiny
+                        assert np.all(np.abs(out - numpy_act(z, code)) <= tol), (n, k, m, code, per_row)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("trans_a,trans_b", [(False, False), (True, False), (False, True), (True, True)])
+def test_narrow_output_with_long_k(kernel, dtype, trans_a, trans_b):
+    """C at most 64 columns wide with k > KC (a network's output layer after a wide
+    hidden layer) takes the unpacked path in blocks of KC: beta applied once, bias
+    and activation after the last block."""
+    kc = blocking(dtype)["kc"]
+    eps = np.finfo(dtype).eps
+    rng = np.random.default_rng(12)
+    for m, k, n in [(37, kc + 1, 1), (37, kc + 1, 2), (20, 2 * kc + 5, 3), (9, kc + 17, 10),
+                    (33, 3 * kc, 17), (5, kc + 3, 64)]:
+        a, b = operands(rng, m, k, n, trans_a, trans_b, dtype)
+        assert_product(pn.linalg.matmul(a, b, n_threads=1), a, b)
+        c0 = rng.standard_normal((m, n)).astype(dtype)
+        c = c0.copy()
+        _core.gemm(a, b, c, 0.5, -2.0, 1)
+        assert_product(c, a, b, 0.5, -2.0, c0)
+        bias = rng.standard_normal(n).astype(dtype)
+        out = np.full((m, n), np.nan, dtype)
+        _core.gemm_bias_act(a, b, bias, 1, out, 1)
+        z = a.astype(np.float64) @ b + bias
+        tol = 2 * (k + 3) * eps * (np.abs(a.astype(np.float64)) @ np.abs(b) + np.abs(bias))
+        assert np.all(np.abs(out - np.maximum(z, 0)) <= tol + np.finfo(dtype).tiny), (m, k, n)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_unpacked_and_packed_paths_give_the_same_bits(kernel, dtype):
+    """Columns of a narrow C (unpacked path) equal the same columns of a wide C
+    (packed path) bit for bit, K blocks included: both run the same FMA chain per
+    element. (n = 5 and 20 avoid the dot-product paths for n == 1 and n <= 4.)"""
+    kc = blocking(dtype)["kc"]
+    rng = np.random.default_rng(13)
+    for m, k, n, ta in [(40, kc + 9, 20, False), (40, 2 * kc + 1, 5, True), (70, kc - 1, 20, False)]:
+        a, b = operands(rng, m, k, n, ta, False, dtype)
+        wide = np.concatenate([b, rng.standard_normal((k, 300)).astype(dtype)], axis=1)
+        narrow = pn.linalg.matmul(a, b, n_threads=1)
+        assert np.array_equal(narrow.view(np.uint8), pn.linalg.matmul(a, wide, n_threads=1)[:, :n].view(np.uint8))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
 def test_king_county_shapes(kernel, dtype):
     """The products the flagship network runs ~2000 times per epoch."""
     rng = np.random.default_rng(5)
@@ -195,6 +272,8 @@ def test_bit_identical_across_thread_counts(kernel, dtype):
     # All big enough to be split between threads (m*n*k >= 128^3).
     shapes = [
         (2048, 35, 35, False, False),  # direct path, rows split between threads
+        (2048, 35, 3, False, False),  # narrow: dot products along k (AVX-512)
+        (512, 900, 10, False, False),  # narrow, k > KC: unpacked, in K blocks
         (512, 128, 35, True, False),
         (300, b["kc"] + 20, 200, False, False),  # blocked, several K blocks
         (200, 150, 301, True, True),

@@ -109,10 +109,9 @@ void run(const Args<T>& g, int n_threads) {
   const KernelTable<T>* kt = table<T>(active_isa());
   const double work = double(g.m) * double(g.n) * double(g.k);
   const bool direct =
-      g.k <= kt->kc &&
-      (g.n <= gemm_config::kDirectMaxN ||
-       (double(g.m) * double(g.k) * sizeof(T) <= gemm_config::kDirectMaxABytes &&
-        double(g.n) * sizeof(T) <= gemm_config::kDirectMaxRowBytes));
+      g.n <= gemm_config::kDirectMaxN ||
+      (g.k <= kt->kc && double(g.m) * double(g.k) * sizeof(T) <= gemm_config::kDirectMaxABytes &&
+       double(g.n) * sizeof(T) <= gemm_config::kDirectMaxRowBytes);
   int nt = n_threads < 1 ? 1 : n_threads;
   if (work < gemm_config::kParallelMinWork) nt = 1;
   if (direct) nt = int(std::min<index_t>(nt, std::max<index_t>(1, g.m / gemm_config::kMinRowsPerThread)));

@@ -45,7 +45,7 @@ struct KernelTable {
   index_t mc, kc, nc;
   // Blocked (packed) GEMM over the block [i0, i1) x [j0, j1) of C, single thread.
   void (*blocked)(const Args<T>& g, index_t i0, index_t i1, index_t j0, index_t j1);
-  // Unpacked GEMM over rows [i0, i1) of C, single thread; requires k <= kc.
+  // Unpacked GEMM over rows [i0, i1) of C, single thread; any k (in blocks of kc).
   void (*direct)(const Args<T>& g, index_t i0, index_t i1);
 };
 

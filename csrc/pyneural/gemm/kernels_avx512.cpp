@@ -17,9 +17,11 @@
 #elif defined(__GNUC__)
 #pragma GCC push_options
 #pragma GCC target("avx512f,avx2,fma")
-// GCC 12 reports the _mm512_undefined_* inside _mm512_max_* as uninitialised.
+// GCC 12 reports the _mm512_undefined_* inside _mm512_max_* and _mm512_permute*
+// as uninitialised.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #endif
 
 namespace pyneural {
@@ -93,6 +95,21 @@ struct V<float> {
     for (int c = 0; c < 16; ++c)
       if (c < cols) _mm512_mask_storeu_ps(dst + c * ldd, rm, t[c]);
   }
+  // Group dot products: W / kGroup groups of kGroup lanes; bcast_group copies
+  // p[0:kGroup] (the first n of them, the rest 0) into every group.
+  static constexpr bool kGroupDot = true;
+  static constexpr int kGroup = 4;
+  static inline reg bcast_group(const float* p) { return _mm512_broadcast_f32x4(_mm_loadu_ps(p)); }
+  static inline reg bcast_group_partial(const float* p, int n) {
+    const __m512 x = _mm512_maskz_loadu_ps(mask(n), p);
+    return _mm512_shuffle_f32x4(x, x, 0);
+  }
+  // Lane g < W / kGroup = the sum of group g, (x0 + x2) + (x1 + x3).
+  static inline reg group_sums(reg x) {
+    x = _mm512_add_ps(x, _mm512_shuffle_ps(x, x, _MM_SHUFFLE(1, 0, 3, 2)));
+    x = _mm512_add_ps(x, _mm512_shuffle_ps(x, x, _MM_SHUFFLE(2, 3, 0, 1)));
+    return _mm512_permutexvar_ps(_mm512_setr_epi32(0, 4, 8, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), x);
+  }
   static constexpr bool kGather = true;  // needs (W - 1) * stride < 2^31
   static inline reg gather(const float* base, index_t stride, int n) {
     const __m512i idx = _mm512_mullo_epi32(
@@ -152,6 +169,19 @@ struct V<double> {
 #pragma GCC unroll 8
     for (int c = 0; c < 8; ++c)
       if (c < cols) _mm512_mask_storeu_pd(dst + c * ldd, rm, r[c]);
+  }
+  // Group dot products, as for float: two groups of four lanes.
+  static constexpr bool kGroupDot = true;
+  static constexpr int kGroup = 4;
+  static inline reg bcast_group(const double* p) { return _mm512_broadcast_f64x4(_mm256_loadu_pd(p)); }
+  static inline reg bcast_group_partial(const double* p, int n) {
+    const __m512d x = _mm512_maskz_loadu_pd(mask(n), p);
+    return _mm512_shuffle_f64x2(x, x, 0x44);  // 128-bit lanes 0, 1, 0, 1
+  }
+  static inline reg group_sums(reg x) {  // (x0 + x2) + (x1 + x3) into lanes 0 and 1
+    x = _mm512_add_pd(x, _mm512_permutex_pd(x, _MM_SHUFFLE(1, 0, 3, 2)));
+    x = _mm512_add_pd(x, _mm512_shuffle_pd(x, x, 0x55));
+    return _mm512_permutexvar_pd(_mm512_setr_epi64(0, 4, 0, 0, 0, 0, 0, 0), x);
   }
   static constexpr bool kGather = true;  // needs (W - 1) * stride < 2^31
   static inline reg gather(const double* base, index_t stride, int n) {

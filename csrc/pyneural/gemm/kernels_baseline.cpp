@@ -49,6 +49,7 @@ struct V<float> {
   }
   static inline void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
   static constexpr bool kGather = false;
+  static constexpr bool kGroupDot = false;
   static inline reg gather(const float*, index_t, int) { return zero(); }
   static constexpr bool kTranspose = false;
   static inline void transpose_block(const float*, index_t, float*, index_t, int, int) {}
@@ -78,6 +79,7 @@ struct V<double> {
   static inline double hsum(reg x) { return _mm_cvtsd_f64(_mm_add_sd(x, _mm_unpackhi_pd(x, x))); }
   static inline void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
   static constexpr bool kGather = false;
+  static constexpr bool kGroupDot = false;
   static inline reg gather(const double*, index_t, int) { return zero(); }
   static constexpr bool kTranspose = false;
   static inline void transpose_block(const double*, index_t, double*, index_t, int, int) {}
@@ -104,6 +106,7 @@ struct ScalarV {
   static inline T hsum(reg x) { return x; }
   static inline void prefetch(const void*) {}
   static constexpr bool kGather = false;
+  static constexpr bool kGroupDot = false;
   static inline reg gather(const T*, index_t, int) { return zero(); }
   static constexpr bool kTranspose = false;
   static inline void transpose_block(const T*, index_t, T*, index_t, int, int) {}

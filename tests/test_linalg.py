@@ -160,6 +160,49 @@ def test_narrow_outputs_as_dot_products(kernel, dtype):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
+def test_leftover_columns_as_dot_products(kernel, dtype):
+    """n = 17..52: one to four columns after full vectors (on AVX-512 floats, with
+    long enough k, dot products along k folded by a shuffle tree, 16 rows at a time):
+    every row-block remainder, k remainders and K blocks, NaN right after each row of
+    A (masked reads), alpha/beta, transposed B, the fused epilogues; and each row
+    equals, bit for bit, the same row computed alone, so the result cannot depend
+    on where a thread's rows start."""
+    rng = np.random.default_rng(17)
+    kc = blocking(dtype)["kc"]
+    eps = np.finfo(dtype).eps
+    for n in (17, 19, 20, 21, 34, 35, 36, 52):
+        for k in (8, 16, 17, 34, 35, 48, 100, kc + 5):
+            for m in (1, 3, 4, 5, 16, 17, 35, 128):
+                big = np.full((m, k + 3), np.nan, dtype)
+                big[:, :k] = rng.standard_normal((m, k))
+                a = big[:, :k]
+                b = rng.standard_normal((k, n)).astype(dtype)
+                c = pn.linalg.matmul(a, b, n_threads=1)
+                assert_product(c, a, b)
+                if m not in (17, 128):
+                    continue
+                for i in (0, 5, m - 1):
+                    alone = pn.linalg.matmul(a[i : i + 1], b, n_threads=1)
+                    assert np.array_equal(alone.view(np.uint8), c[i : i + 1].view(np.uint8)), (n, k, m, i)
+                bt = np.ascontiguousarray(b.T).T
+                assert np.array_equal(pn.linalg.matmul(a, bt, n_threads=1).view(np.uint8), c.view(np.uint8))
+                c0 = rng.standard_normal((m, n)).astype(dtype)
+                cc = c0.copy()
+                _core.gemm(a, b, cc, -0.5, 1.5, 1)
+                assert_product(cc, a, b, -0.5, 1.5, c0)
+                for code in (1, 2):
+                    for per_row in (False, True):
+                        bias = rng.standard_normal(m if per_row else n).astype(dtype)
+                        out = np.full((m, n), np.nan, dtype)
+                        _core.gemm_bias_act(a, b, bias, code, out, 1, bias_per_row=per_row)
+                        along = bias[:, None] if per_row else bias
+                        z = a.astype(np.float64) @ b + along
+                        scale = np.abs(a.astype(np.float64)) @ np.abs(b) + np.abs(along)
+                        tol = 2 * (k + 3) * eps * scale + 8 * eps * np.abs(z) + np.finfo(dtype).tiny
+                        assert np.all(np.abs(out - numpy_act(z, code)) <= tol), (n, k, m, code, per_row)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("trans_a,trans_b", [(False, False), (True, False), (False, True), (True, True)])
 def test_narrow_output_with_long_k(kernel, dtype, trans_a, trans_b):
     """C at most 64 columns wide with k > KC (a network's output layer after a wide
@@ -188,10 +231,11 @@ def test_narrow_output_with_long_k(kernel, dtype, trans_a, trans_b):
 def test_unpacked_and_packed_paths_give_the_same_bits(kernel, dtype):
     """Columns of a narrow C (unpacked path) equal the same columns of a wide C
     (packed path) bit for bit, K blocks included: both run the same FMA chain per
-    element. (n = 5 and 20 avoid the dot-product paths for n == 1 and n <= 4.)"""
+    element. (n = 5 and 30 avoid the dot-product paths for n == 1, n <= 4 and, on
+    AVX-512 floats, n % 16 <= 4 after full vectors.)"""
     kc = blocking(dtype)["kc"]
     rng = np.random.default_rng(13)
-    for m, k, n, ta in [(40, kc + 9, 20, False), (40, 2 * kc + 1, 5, True), (70, kc - 1, 20, False)]:
+    for m, k, n, ta in [(40, kc + 9, 30, False), (40, 2 * kc + 1, 5, True), (70, kc - 1, 30, False)]:
         a, b = operands(rng, m, k, n, ta, False, dtype)
         wide = np.concatenate([b, rng.standard_normal((k, 300)).astype(dtype)], axis=1)
         narrow = pn.linalg.matmul(a, b, n_threads=1)

@@ -110,6 +110,24 @@ struct V<float> {
     x = _mm512_add_ps(x, _mm512_shuffle_ps(x, x, _MM_SHUFFLE(2, 3, 0, 1)));
     return _mm512_permutexvar_ps(_mm512_setr_epi32(0, 4, 8, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), x);
   }
+  // Row dot products: sum4(a, b, c, d) has, in lane 4q + e of 128-bit chunk q, a
+  // partial sum of input e (a, b, c, d); sum_groups(t) adds those up across the
+  // chunks: lane 4g + e = the whole sum of input e of t[g]. A fixed tree.
+  static constexpr bool kRowDots = true;
+  static inline reg sum4(reg a, reg b, reg c, reg d) {
+    const reg ab = _mm512_add_ps(_mm512_unpacklo_ps(a, b), _mm512_unpackhi_ps(a, b));
+    const reg cd = _mm512_add_ps(_mm512_unpacklo_ps(c, d), _mm512_unpackhi_ps(c, d));
+    return _mm512_add_ps(_mm512_shuffle_ps(ab, cd, _MM_SHUFFLE(1, 0, 1, 0)),
+                         _mm512_shuffle_ps(ab, cd, _MM_SHUFFLE(3, 2, 3, 2)));
+  }
+  static inline reg sum_groups(const reg (&t)[4]) {
+    const reg u01 = _mm512_add_ps(_mm512_shuffle_f32x4(t[0], t[1], _MM_SHUFFLE(2, 0, 2, 0)),
+                                  _mm512_shuffle_f32x4(t[0], t[1], _MM_SHUFFLE(3, 1, 3, 1)));
+    const reg u23 = _mm512_add_ps(_mm512_shuffle_f32x4(t[2], t[3], _MM_SHUFFLE(2, 0, 2, 0)),
+                                  _mm512_shuffle_f32x4(t[2], t[3], _MM_SHUFFLE(3, 1, 3, 1)));
+    return _mm512_add_ps(_mm512_shuffle_f32x4(u01, u23, _MM_SHUFFLE(2, 0, 2, 0)),
+                         _mm512_shuffle_f32x4(u01, u23, _MM_SHUFFLE(3, 1, 3, 1)));
+  }
   static constexpr bool kGather = true;  // needs (W - 1) * stride < 2^31
   static inline reg gather(const float* base, index_t stride, int n) {
     const __m512i idx = _mm512_mullo_epi32(
@@ -183,6 +201,9 @@ struct V<double> {
     x = _mm512_add_pd(x, _mm512_shuffle_pd(x, x, 0x55));
     return _mm512_permutexvar_pd(_mm512_setr_epi64(0, 4, 0, 0, 0, 0, 0, 0), x);
   }
+  // Row dot products (dot_tail): measured 7-13% slower than the row layout's
+  // last vector for doubles, whose 8 lanes waste less.
+  static constexpr bool kRowDots = false;
   static constexpr bool kGather = true;  // needs (W - 1) * stride < 2^31
   static inline reg gather(const double* base, index_t stride, int n) {
     const __m256i idx = _mm256_mullo_epi32(_mm256_set1_epi32(int(stride)),

@@ -50,6 +50,7 @@ struct V<float> {
   static inline void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
   static constexpr bool kGather = false;
   static constexpr bool kGroupDot = false;
+  static constexpr bool kRowDots = false;
   static inline reg gather(const float*, index_t, int) { return zero(); }
   static constexpr bool kTranspose = false;
   static inline void transpose_block(const float*, index_t, float*, index_t, int, int) {}
@@ -80,6 +81,7 @@ struct V<double> {
   static inline void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
   static constexpr bool kGather = false;
   static constexpr bool kGroupDot = false;
+  static constexpr bool kRowDots = false;
   static inline reg gather(const double*, index_t, int) { return zero(); }
   static constexpr bool kTranspose = false;
   static inline void transpose_block(const double*, index_t, double*, index_t, int, int) {}
@@ -107,6 +109,7 @@ struct ScalarV {
   static inline void prefetch(const void*) {}
   static constexpr bool kGather = false;
   static constexpr bool kGroupDot = false;
+  static constexpr bool kRowDots = false;
   static inline reg gather(const T*, index_t, int) { return zero(); }
   static constexpr bool kTranspose = false;
   static inline void transpose_block(const T*, index_t, T*, index_t, int, int) {}

@@ -121,6 +121,27 @@ def test_large_sizes(dtype):
         assert_product(pn.linalg.matmul(a, b), a, b)
 
 
+def check_alpha_beta_and_epilogues(rng, a, b):
+    """C = -0.5 A B + 1.5 C0, and act(A B + bias) for relu and tanh with the bias per
+    column and per row, each within its rounding-error bound."""
+    (m, k), n, dtype = a.shape, b.shape[1], a.dtype
+    eps = np.finfo(dtype).eps
+    c0 = rng.standard_normal((m, n)).astype(dtype)
+    c = c0.copy()
+    _core.gemm(a, b, c, -0.5, 1.5, 1)
+    assert_product(c, a, b, -0.5, 1.5, c0)
+    for code in (1, 2):
+        for per_row in (False, True):
+            bias = rng.standard_normal(m if per_row else n).astype(dtype)
+            out = np.full((m, n), np.nan, dtype)
+            _core.gemm_bias_act(a, b, bias, code, out, 1, bias_per_row=per_row)
+            along = bias[:, None] if per_row else bias
+            z = a.astype(np.float64) @ b + along
+            scale = np.abs(a.astype(np.float64)) @ np.abs(b) + np.abs(along)
+            tol = 2 * (k + 3) * eps * scale + 8 * eps * np.abs(z) + np.finfo(dtype).tiny
+            assert np.all(np.abs(out - numpy_act(z, code)) <= tol), (m, k, n, code, per_row)
+
+
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_narrow_outputs_as_dot_products(kernel, dtype):
     """n = 2..15 columns from row-major A (on AVX-512, n <= 4 floats or n == 2 doubles
@@ -130,7 +151,6 @@ def test_narrow_outputs_as_dot_products(kernel, dtype):
     row of A (a masked read must not touch it), the fused epilogues and transposed B."""
     rng = np.random.default_rng(11)
     kc = blocking(dtype)["kc"]
-    eps = np.finfo(dtype).eps
     for n in (2, 3, 4, 5, 15):
         for k in (11, 12, 13, 14, 15, 16, 35, 64, 101, kc):
             for m in (1, 7, 15, 16, 17, 31, 128):
@@ -143,20 +163,7 @@ def test_narrow_outputs_as_dot_products(kernel, dtype):
                     continue
                 bt = np.ascontiguousarray(b.T).T
                 assert_product(pn.linalg.matmul(a, bt, n_threads=1), a, bt)
-                c0 = rng.standard_normal((m, n)).astype(dtype)
-                c = c0.copy()
-                _core.gemm(a, b, c, -0.5, 1.5, 1)
-                assert_product(c, a, b, -0.5, 1.5, c0)
-                for code in (1, 2):
-                    for per_row in (False, True):
-                        bias = rng.standard_normal(m if per_row else n).astype(dtype)
-                        out = np.full((m, n), np.nan, dtype)
-                        _core.gemm_bias_act(a, b, bias, code, out, 1, bias_per_row=per_row)
-                        along = bias[:, None] if per_row else bias
-                        z = a.astype(np.float64) @ b + along
-                        scale = np.abs(a.astype(np.float64)) @ np.abs(b) + np.abs(along)
-                        tol = 2 * (k + 3) * eps * scale + 8 * eps * np.abs(z) + np.finfo(dtype).tiny
-                        assert np.all(np.abs(out - numpy_act(z, code)) <= tol), (n, k, m, code, per_row)
+                check_alpha_beta_and_epilogues(rng, a, b)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -169,7 +176,6 @@ def test_leftover_columns_as_dot_products(kernel, dtype):
     on where a thread's rows start."""
     rng = np.random.default_rng(17)
     kc = blocking(dtype)["kc"]
-    eps = np.finfo(dtype).eps
     for n in (17, 19, 20, 21, 34, 35, 36, 52):
         for k in (8, 16, 17, 34, 35, 48, 100, kc + 5):
             for m in (1, 3, 4, 5, 16, 17, 35, 128):
@@ -186,20 +192,7 @@ def test_leftover_columns_as_dot_products(kernel, dtype):
                     assert np.array_equal(alone.view(np.uint8), c[i : i + 1].view(np.uint8)), (n, k, m, i)
                 bt = np.ascontiguousarray(b.T).T
                 assert np.array_equal(pn.linalg.matmul(a, bt, n_threads=1).view(np.uint8), c.view(np.uint8))
-                c0 = rng.standard_normal((m, n)).astype(dtype)
-                cc = c0.copy()
-                _core.gemm(a, b, cc, -0.5, 1.5, 1)
-                assert_product(cc, a, b, -0.5, 1.5, c0)
-                for code in (1, 2):
-                    for per_row in (False, True):
-                        bias = rng.standard_normal(m if per_row else n).astype(dtype)
-                        out = np.full((m, n), np.nan, dtype)
-                        _core.gemm_bias_act(a, b, bias, code, out, 1, bias_per_row=per_row)
-                        along = bias[:, None] if per_row else bias
-                        z = a.astype(np.float64) @ b + along
-                        scale = np.abs(a.astype(np.float64)) @ np.abs(b) + np.abs(along)
-                        tol = 2 * (k + 3) * eps * scale + 8 * eps * np.abs(z) + np.finfo(dtype).tiny
-                        assert np.all(np.abs(out - numpy_act(z, code)) <= tol), (n, k, m, code, per_row)
+                check_alpha_beta_and_epilogues(rng, a, b)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

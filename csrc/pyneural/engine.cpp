@@ -211,7 +211,10 @@ T* cache_aligned(std::vector<T>& v) {
 // Blocks of kPredictBlock rows; threads take whole blocks (a row's result does not
 // depend on which block or thread computed it), each with one cache-aligned
 // workspace of `workspace` elements allocated once. With one block the GEMMs get
-// the threads.
+// the threads. Blocks are handed out guided (runs of consecutive blocks, shorter
+// towards the end), not in fixed halves: when the host slows one core, the other
+// takes more blocks instead of waiting (2 threads, 21,608 rows: 3-4 % faster,
+// paired); the runs keep the prefetch of the next block mostly on target.
 template <typename T, typename BlockFn>
 void for_each_block(index_t n, int n_threads, size_t workspace, BlockFn&& fn) {
   const index_t blocks = (n + kPredictBlock - 1) / kPredictBlock;
@@ -241,7 +244,7 @@ void for_each_block(index_t n, int n_threads, size_t workspace, BlockFn&& fn) {
       keep(std::current_exception());
     }
 #ifdef PYNEURAL_OPENMP
-#pragma omp for schedule(static)
+#pragma omp for schedule(guided)
 #endif
     for (index_t bi = 0; bi < blocks; ++bi) {
       if (ws.size() != padded) continue;

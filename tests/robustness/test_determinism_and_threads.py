@@ -29,6 +29,23 @@ def test_bit_identical_whatever_the_thread_count(dtype):
     assert np.array_equal(a.predict(x), b.predict(x))
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_inference_over_many_blocks_is_bit_identical_whatever_the_thread_count(dtype):
+    # 5,000 rows are 27 blocks of 192 (the last one partial), which the threads
+    # take in a run-time order (guided schedule): every row must still come out
+    # the same, and evaluate's loss and R² too.
+    rng = np.random.default_rng(3)
+    x, y = rng.normal(size=(5000, 34)), rng.normal(size=(5000, 2))
+    nets = [pn.Network([pn.Dense(35, "relu"), pn.Dense(35, "tanh"), pn.Dense(2)], inputs=34, seed=1, dtype=dtype,
+                       n_threads=threads) for threads in (1, 2, 3, 5)]
+    reference = nets[0].predict(x)
+    scores = nets[0].evaluate(x, y)
+    for net in nets[1:]:
+        for _ in range(3):
+            assert np.array_equal(net.predict(x), reference)
+            assert net.evaluate(x, y) == scores
+
+
 @pytest.mark.parametrize("optimizer", [pn.Adam(1e-3), pn.Momentum(0.01), pn.SGD(0.01)], ids=["adam", "momentum", "sgd"])
 def test_threaded_updates_of_large_layers_are_bit_identical(optimizer):
     """Layers of >= 2 x 65,536 weights (and batches of >= 2 x 65,536 activations) have

@@ -16,7 +16,12 @@ Workloads (float32 unless noted; same data, same batch size, same thread count):
   native and PyTorch; the ratio is the median of the per-round ratios. In the
   same rounds, two 1-thread pyneural networks train an epoch each side by side
   (one Python thread each): 2 x (1-thread time) / (side-by-side time) is what
-  the two cores give to fully independent work, the ceiling for one 2-thread run;
+  the two cores give to fully independent work, the ceiling for one 2-thread run.
+  The same rounds time the MLP's middle GEMM (256x1024 @ 1024x1024, 50 calls) on
+  1 and 2 threads, which tells the GEMM's own scaling from the rest of the epoch's.
+  (A 2-thread run also waits for the slower core at the end of every parallel
+  region, which independent work never does: ``benchmarks/sync_probe.cpp``
+  measures what the host gives to that);
 - ``gemm``: square GEMMs (512, 1024, 2048; float32 and float64) and the King County
   shapes (128x35 @ 35x35 and its transposes), Python call overhead included.
 
@@ -221,7 +226,10 @@ def side_by_side(fns):
 def bench_scaling(rounds, rows):
     """Seconds per big-MLP epoch at 1 and 2 threads, alternating in each round, and
     the median over rounds of time(1 thread) / time(2 threads); also the machine's
-    ceiling for that ratio, 2 x time(1 thread) / time(two 1-thread epochs side by side)."""
+    ceiling for that ratio, 2 x time(1 thread) / time(two 1-thread epochs side by side).
+
+    In the same rounds, the MLP's middle GEMM (256x1024 @ 1024x1024) 50 times on 1
+    and on 2 threads: how much of the epoch's scaling its GEMMs alone give."""
     rng = np.random.default_rng(2)
     x = rng.uniform(0, 1, (rows, 784)).astype(np.float32)
     labels = rng.integers(0, 10, rows)
@@ -234,6 +242,13 @@ def bench_scaling(rounds, rows):
     pair = [pn.Network([pn.Dense(1024, "relu"), pn.Dense(1024, "relu"), pn.Dense(10, "softmax")], inputs=784,
                        loss="cross_entropy", optimizer=pn.Adam(1e-3), seed=s, n_threads=1) for s in (1, 2)]
     runs[("side by side", 0)] = lambda: side_by_side([lambda n=n: n.train_epoch(x, y, batch_size=256) for n in pair])
+    a = rng.standard_normal((256, 1024)).astype(np.float32)
+    b = rng.standard_normal((1024, 1024)).astype(np.float32)
+    out = np.empty((256, 1024), np.float32)
+    calls = 50
+    for threads in (1, 2):
+        runs[("pyneural GEMM", threads)] = lambda threads=threads: [
+            pn.linalg.matmul(a, b, out=out, n_threads=threads) for _ in range(calls)]
     if torch is not None:
         model = torch_mlp([784, 1024, 1024, 10])
         opt = torch.optim.Adam(model.parameters(), lr=1e-3)

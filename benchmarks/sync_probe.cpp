@@ -1,0 +1,86 @@
+// What this machine's cores give to two threads that wait for each other, against
+// two threads that never do. No pyneural code: a fixed, compute-bound loop (12
+// independent multiply-add chains, no memory traffic) timed three ways, in
+// alternating rounds:
+//   one     one thread runs `regions` pieces of work back to back;
+//   synced  two OpenMP threads each run one piece per parallel region, so both
+//           wait at the region's end for the slower one (as in every
+//           multi-threaded GEMM or optimizer step of a training epoch);
+//   free    two threads each run `regions` pieces with no waiting at all.
+// (free runs before synced: OpenMP's workers keep spinning for a while after a
+// region, and would take a core from the free threads.)
+// Printed: medians over rounds of 2 x one / synced and 2 x one / free, the most a
+// 2-thread run can gain when it synchronises that often, and when it never does.
+//
+//   g++ -O2 -fopenmp benchmarks/sync_probe.cpp -o /tmp/sync_probe && /tmp/sync_probe
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+#include <vector>
+
+namespace {
+
+// ~iters x 12 dependent-chain multiply-adds; noipa keeps the compiler from
+// merging or hoisting calls whose result it could otherwise prove identical.
+__attribute__((noipa)) double work(long iters) {
+  double a[12];
+  for (int i = 0; i < 12; ++i) a[i] = 1.0 + i * 1e-9;
+  for (long it = 0; it < iters; ++it)
+    for (int i = 0; i < 12; ++i) a[i] = a[i] * 0.999999999 + 1e-9;
+  double s = 0;
+  for (double x : a) s += x;
+  return s;
+}
+
+double seconds(const std::chrono::steady_clock::time_point& t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int rounds = argc > 1 ? std::atoi(argv[1]) : 15;
+  volatile double sink = 0;
+  std::printf("%12s %10s %14s %12s\n", "region (us)", "regions", "synced gain", "free gain");
+  for (long iters : {1000L, 10000L, 100000L}) {
+    const int regions = int(std::max(20L, 20000000L / iters));
+    std::vector<double> synced, free_;
+    double region_s = 0;
+    for (int r = 0; r < rounds; ++r) {
+      auto t0 = std::chrono::steady_clock::now();
+      for (int i = 0; i < regions; ++i) sink = sink + work(iters);
+      const double one = seconds(t0);
+      region_s = one / regions;
+
+      t0 = std::chrono::steady_clock::now();
+      std::thread other([&] {
+        for (int i = 0; i < regions; ++i) sink = sink + work(iters);
+      });
+      for (int i = 0; i < regions; ++i) sink = sink + work(iters);
+      other.join();
+      free_.push_back(2 * one / seconds(t0));
+      t0 = std::chrono::steady_clock::now();
+      for (int i = 0; i < regions; ++i) {
+#pragma omp parallel num_threads(2)
+        {
+          const double s = work(iters);
+#pragma omp critical
+          sink = sink + s;
+        }
+      }
+      synced.push_back(2 * one / seconds(t0));
+
+    }
+    std::printf("%12.0f %10d %13.2fx %11.2fx\n", region_s * 1e6, regions, median(synced), median(free_));
+  }
+  return 0;
+}

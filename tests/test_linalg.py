@@ -315,11 +315,14 @@ def test_bit_identical_across_thread_counts(kernel, dtype):
         (300, b["kc"] + 20, 200, False, False),  # blocked, several K blocks
         (200, 150, 301, True, True),
         (70, 400, 500, False, True),  # split along n
+        # Column panels shared out with work stealing, ragged last panel:
+        (100, b["kc"] + 50, 1000, False, False),  # several K blocks per chunk
+        (150, 300, 900, True, False),
     ]
     for m, k, n, ta, tb in shapes:
         a, bb = operands(rng, m, k, n, ta, tb, dtype)
         one = pn.linalg.matmul(a, bb, n_threads=1)
-        for nt in (2, 3):
+        for nt in (2, 3, 5):
             many = pn.linalg.matmul(a, bb, n_threads=nt)
             assert np.array_equal(one.view(np.uint8), many.view(np.uint8)), (m, k, n, nt)
         for per_row in (False, True):

@@ -4,7 +4,9 @@
 #include "../gemm.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <new>
 
@@ -74,13 +76,106 @@ inline void split(index_t n, index_t unit, int parts, int t, index_t& begin, ind
   end = std::min(n, u1 * unit);
 }
 
+// Column panels of C shared by a team with work stealing (blocked_chunks). Each
+// thread owns a near-equal run of whole NR panels, as a fixed split would give
+// it, and takes them from the front a few at a time; a thread that has finished
+// its own takes half of what is left of another's from the back. Unless the host
+// stalls a thread, everyone does its own share; when it does, the others take
+// over the rest of it instead of waiting.
+struct ChunkQueue {
+  static constexpr int kMaxThreads = 64;
+  struct alignas(64) Slot {
+    std::atomic<std::uint64_t> range{0};  // front << 32 | back, in panels
+  };
+  Slot slot[kMaxThreads];
+  int threads = 0;
+  index_t nr = 0, n = 0, max_panels = 0, own_step = 0;
+
+  static std::uint64_t pack(index_t front, index_t back) {
+    return std::uint64_t(front) << 32 | std::uint64_t(back);
+  }
+
+  static bool take(void* ctx, index_t* j0, index_t* j1) {
+    auto* q = static_cast<ChunkQueue*>(ctx);
+    const int t = thread_id();
+    index_t p0 = 0, p1 = 0;
+    if (!q->take_front(t, p0, p1)) {
+      bool stolen = false;
+      for (int d = 1; d < q->threads && !stolen; ++d) stolen = q->steal_back((t + d) % q->threads, p0, p1);
+      if (!stolen) return false;
+    }
+    *j0 = p0 * q->nr;
+    *j1 = std::min(q->n, p1 * q->nr);
+    return true;
+  }
+
+  bool take_front(int t, index_t& p0, index_t& p1) {
+    std::atomic<std::uint64_t>& r = slot[t].range;
+    std::uint64_t cur = r.load(std::memory_order_relaxed);
+    for (;;) {
+      const index_t front = index_t(cur >> 32), back = index_t(cur & 0xffffffffu);
+      if (front >= back) return false;
+      const index_t end = std::min(back, front + own_step);
+      if (r.compare_exchange_weak(cur, pack(end, back), std::memory_order_relaxed)) {
+        p0 = front, p1 = end;
+        return true;
+      }
+    }
+  }
+
+  bool steal_back(int victim, index_t& p0, index_t& p1) {
+    std::atomic<std::uint64_t>& r = slot[victim].range;
+    std::uint64_t cur = r.load(std::memory_order_relaxed);
+    for (;;) {
+      const index_t front = index_t(cur >> 32), back = index_t(cur & 0xffffffffu);
+      if (front >= back) return false;
+      const index_t count = std::min(max_panels, std::max<index_t>(1, (back - front) / 2));
+      if (r.compare_exchange_weak(cur, pack(front, back - count), std::memory_order_relaxed)) {
+        p0 = back - count, p1 = back;
+        return true;
+      }
+    }
+  }
+};
+
+// Work stealing over column panels when the product is wide enough for a few
+// panels per thread and op(A) is short enough to pack whole, once per thread
+// (what a fixed column share packs too).
+template <typename T>
+bool use_chunks(const KernelTable<T>* kt, const Args<T>& g, int nt) {
+  const index_t panels = (g.n + kt->nr - 1) / kt->nr;
+  return nt > 1 && nt <= ChunkQueue::kMaxThreads && g.m <= kt->mc && g.n >= g.m &&
+         panels >= index_t(nt) * gemm_config::kMinPanelsPerThread && panels < (index_t(1) << 31) &&
+         double(g.m) * double(g.k) * sizeof(T) <= gemm_config::kChunkMaxABytes;
+}
+
+template <typename T>
+void init_chunks(const KernelTable<T>* kt, const Args<T>& g, int nt, ChunkQueue& q) {
+  const index_t panels = (g.n + kt->nr - 1) / kt->nr;
+  q.threads = nt;
+  q.nr = kt->nr;
+  q.n = g.n;
+  q.max_panels = std::max<index_t>(1, kt->nc / kt->nr);
+  q.own_step = std::min<index_t>(q.max_panels, gemm_config::kOwnPanelsPerTake);
+  for (int t = 0; t < nt; ++t) {
+    index_t p0, p1;
+    split(panels, 1, nt, t, p0, p1);
+    q.slot[t].range.store(ChunkQueue::pack(p0, p1), std::memory_order_relaxed);
+  }
+}
+
 // The part of the work thread `t` of `nt` does.
 template <typename T>
-void run_part(const KernelTable<T>* kt, const Args<T>& g, bool direct, int t, int nt) {
+void run_part(const KernelTable<T>* kt, const Args<T>& g, bool direct, int t, int nt,
+              ChunkQueue* chunks) {
   if (direct) {
     index_t i0, i1;
     split(g.m, 1, nt, t, i0, i1);
     kt->direct(g, i0, i1);
+    return;
+  }
+  if (chunks) {
+    kt->blocked_chunks(g, 0, g.m, &ChunkQueue::take, chunks);
     return;
   }
   // A tm x tn grid of C blocks, split along the longer side first: threads own
@@ -118,6 +213,12 @@ void run(const Args<T>& g, int n_threads) {
   else nt = int(std::min<index_t>(nt, ((g.m + kt->mr - 1) / kt->mr) * ((g.n + kt->nr - 1) / kt->nr)));
 #ifdef PYNEURAL_OPENMP
   if (nt > 1) {
+    ChunkQueue queue;
+    ChunkQueue* chunks = nullptr;
+    if (!direct && use_chunks(kt, g, nt)) {
+      init_chunks(kt, g, nt, queue);
+      chunks = &queue;
+    }
 #ifdef PYNEURAL_HAS_MXCSR
     const unsigned csr = _mm_getcsr();  // workers round (and flush) like the caller
 #endif
@@ -129,7 +230,7 @@ void run(const Args<T>& g, int n_threads) {
       _mm_setcsr(csr);
 #endif
       try {
-        run_part(kt, g, direct, omp_get_thread_num(), omp_get_num_threads());
+        run_part(kt, g, direct, omp_get_thread_num(), omp_get_num_threads(), chunks);
       } catch (...) {
 #pragma omp critical(pyneural_gemm_error)
         error = std::current_exception();
@@ -142,7 +243,7 @@ void run(const Args<T>& g, int n_threads) {
     return;
   }
 #endif
-  run_part(kt, g, direct, 0, 1);
+  run_part(kt, g, direct, 0, 1, nullptr);
 }
 
 }  // namespace

@@ -80,6 +80,13 @@ constexpr double kDirectMaxABytes = 1 << 20;
 constexpr double kDirectMaxRowBytes = 1024;
 constexpr double kParallelMinWork = 128.0 * 128.0 * 128.0;
 constexpr long kMinRowsPerThread = 32;
+// Blocked products shared by threads with work stealing over column panels
+// (gemm.cpp, use_chunks): when each thread gets at least kMinPanelsPerThread NR
+// panels and op(A) packed whole is at most kChunkMaxABytes; a thread takes
+// kOwnPanelsPerTake of its own panels at a time.
+constexpr long kMinPanelsPerThread = 4;
+constexpr long kOwnPanelsPerTake = 4;
+constexpr double kChunkMaxABytes = 1 << 20;
 
 }  // namespace gemm_config
 }  // namespace pyneural

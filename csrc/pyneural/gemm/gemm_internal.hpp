@@ -37,6 +37,10 @@ struct Args {
   bool bias_per_row;      // bias has length m, one per row of C (feature-major layers)
 };
 
+// Hands the calling thread its next block of columns [*j0, *j1) of C (whole
+// NR panels, at most NC wide); false when none are left.
+using ColumnChunkFn = bool (*)(void* ctx, index_t* j0, index_t* j1);
+
 // Entry points of one instruction set for one element type.
 template <typename T>
 struct KernelTable {
@@ -45,6 +49,9 @@ struct KernelTable {
   index_t mc, kc, nc;
   // Blocked (packed) GEMM over the block [i0, i1) x [j0, j1) of C, single thread.
   void (*blocked)(const Args<T>& g, index_t i0, index_t i1, index_t j0, index_t j1);
+  // Blocked GEMM over rows [i0, i1) (at most mc of them) and the column chunks
+  // next(ctx, ...) hands out, single thread; op(A) is packed once for all of k.
+  void (*blocked_chunks)(const Args<T>& g, index_t i0, index_t i1, ColumnChunkFn next, void* ctx);
   // Unpacked GEMM over rows [i0, i1) of C, single thread; any k (in blocks of kc).
   void (*direct)(const Args<T>& g, index_t i0, index_t i1);
 };

@@ -236,6 +236,26 @@ def test_unpacked_and_packed_paths_give_the_same_bits(kernel, dtype):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
+def test_narrow_c_of_transposed_a(kernel, dtype):
+    """op(A) = A.T with C narrower than a vector (the weight gradient of a small
+    output layer) runs down the rows once k is long: right for every width, the
+    same bits as the wide (packed) product's columns and on any thread count."""
+    rng = np.random.default_rng(17)
+    for m, k, n, tb in [(2, 300, 3, False), (37, 128, 15, True), (100, 300, 7, False), (1100, 300, 10, True),
+                        (65, 127, 9, False), (33, 1000, 12, False)]:
+        a, b = operands(rng, m, k, n, True, tb, dtype)
+        c = pn.linalg.matmul(a, b, n_threads=1)
+        assert_product(c, a, b)
+        wide = np.concatenate([b, rng.standard_normal((k, 300)).astype(dtype)], axis=1)
+        assert np.array_equal(c.view(np.uint8), pn.linalg.matmul(a, wide, n_threads=1)[:, :n].view(np.uint8))
+        assert np.array_equal(c.view(np.uint8), pn.linalg.matmul(a, b, n_threads=2).view(np.uint8))
+        bias = rng.standard_normal(n).astype(dtype)
+        out = np.empty((m, n), dtype)
+        _core.gemm_bias_act(a, b, bias, 1, out, 2)
+        np.testing.assert_array_equal(out, np.maximum(c + bias, 0))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
 def test_king_county_shapes(kernel, dtype):
     """The products the flagship network runs ~2000 times per epoch."""
     rng = np.random.default_rng(5)

@@ -99,9 +99,9 @@ struct ChunkQueue {
     auto* q = static_cast<ChunkQueue*>(ctx);
     const int t = thread_id();
     index_t p0 = 0, p1 = 0;
-    if (!q->take_front(t, p0, p1)) {
+    if (!q->claim(t, true, p0, p1)) {
       bool stolen = false;
-      for (int d = 1; d < q->threads && !stolen; ++d) stolen = q->steal_back((t + d) % q->threads, p0, p1);
+      for (int d = 1; d < q->threads && !stolen; ++d) stolen = q->claim((t + d) % q->threads, false, p0, p1);
       if (!stolen) return false;
     }
     *j0 = p0 * q->nr;
@@ -109,29 +109,20 @@ struct ChunkQueue {
     return true;
   }
 
-  bool take_front(int t, index_t& p0, index_t& p1) {
-    std::atomic<std::uint64_t>& r = slot[t].range;
+  // Claims panels of slot `s`: its owner from the front, own_step at a time; a
+  // thief from the back, half of what is left (at most NC columns).
+  bool claim(int s, bool owner, index_t& p0, index_t& p1) {
+    std::atomic<std::uint64_t>& r = slot[s].range;
     std::uint64_t cur = r.load(std::memory_order_relaxed);
     for (;;) {
       const index_t front = index_t(cur >> 32), back = index_t(cur & 0xffffffffu);
       if (front >= back) return false;
-      const index_t end = std::min(back, front + own_step);
-      if (r.compare_exchange_weak(cur, pack(end, back), std::memory_order_relaxed)) {
-        p0 = front, p1 = end;
-        return true;
-      }
-    }
-  }
-
-  bool steal_back(int victim, index_t& p0, index_t& p1) {
-    std::atomic<std::uint64_t>& r = slot[victim].range;
-    std::uint64_t cur = r.load(std::memory_order_relaxed);
-    for (;;) {
-      const index_t front = index_t(cur >> 32), back = index_t(cur & 0xffffffffu);
-      if (front >= back) return false;
-      const index_t count = std::min(max_panels, std::max<index_t>(1, (back - front) / 2));
-      if (r.compare_exchange_weak(cur, pack(front, back - count), std::memory_order_relaxed)) {
-        p0 = back - count, p1 = back;
+      const index_t count = owner ? std::min(back - front, own_step)
+                                  : std::min(max_panels, std::max<index_t>(1, (back - front) / 2));
+      const std::uint64_t next = owner ? pack(front + count, back) : pack(front, back - count);
+      if (r.compare_exchange_weak(cur, next, std::memory_order_relaxed)) {
+        p0 = owner ? front : back - count;
+        p1 = p0 + count;
         return true;
       }
     }

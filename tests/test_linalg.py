@@ -505,6 +505,11 @@ def test_matmul_signature_and_keywords():
     out = np.empty((5, 3))
     assert pn.linalg.matmul(b=b, a=a, n_threads=2, out=out) is out
     assert_product(out, a, b)
+    # Keyword names built at run time are not interned: matched by value.
+    out2 = np.empty((5, 3))
+    built = {"".join(["o", "u", "t"]): out2, "_".join(["n", "threads"]): 1}
+    assert pn.linalg.matmul(a, b, **built) is out2
+    assert_product(out2, a, b)
     with pytest.raises(TypeError, match="unexpected keyword"):
         pn.linalg.matmul(a, b, c=1)
     with pytest.raises(TypeError, match="multiple values"):

@@ -233,6 +233,12 @@ PyMethodDef matmul_def = {
 PyObject* matmul_public(PyObject* self, PyObject* const* args, Py_ssize_t nargs,
                         PyObject* kwnames) {
   static const char* const names[4] = {"a", "b", "out", "n_threads"};
+  // Keyword names written in source code arrive interned: compare pointers first
+  // (string comparisons were a third of the call overhead with two keywords).
+  static PyObject* const interned[4] = {PyUnicode_InternFromString(names[0]),
+                                        PyUnicode_InternFromString(names[1]),
+                                        PyUnicode_InternFromString(names[2]),
+                                        PyUnicode_InternFromString(names[3])};
   PyObject* v[4] = {nullptr, nullptr, Py_None, Py_None};
   if (nargs > 4) {
     PyErr_Format(PyExc_TypeError, "matmul() takes at most 4 arguments (%zd given)", nargs);
@@ -243,6 +249,8 @@ PyObject* matmul_public(PyObject* self, PyObject* const* args, Py_ssize_t nargs,
   for (Py_ssize_t j = 0; j < nkw; ++j) {
     PyObject* key = PyTuple_GET_ITEM(kwnames, j);
     int slot = -1;
+    for (int i = 0; i < 4 && slot < 0; ++i)
+      if (key == interned[i]) slot = i;
     for (int i = 0; i < 4 && slot < 0; ++i)
       if (PyUnicode_CompareWithASCIIString(key, names[i]) == 0) slot = i;
     if (slot < 0) {

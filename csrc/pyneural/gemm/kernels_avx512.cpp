@@ -128,6 +128,19 @@ struct V<float> {
     return _mm512_add_ps(_mm512_shuffle_f32x4(u01, u23, _MM_SHUFFLE(2, 0, 2, 0)),
                          _mm512_shuffle_f32x4(u01, u23, _MM_SHUFFLE(3, 1, 3, 1)));
   }
+  // Two rows' k-chunks in one vector for pair_tail: lanes 0..n-1 = p0[0..n),
+  // lanes 8..8+n-1 = p1[0..n) (n <= 8), zero elsewhere; sum_pairs(t0, t1): lane
+  // 4c + e = chunk c of [t0, t1] (chunks 0+1, 2+3 of each) summed: sum4's
+  // half-row partial sums joined into 16 whole rows.
+  static inline reg load_halves(const float* p0, const float* p1, int n) {
+    const __mmask16 m = mask(n);
+    return _mm512_mask_loadu_ps(_mm512_maskz_loadu_ps(m, p0), __mmask16(m << 8), p1 - 8);
+  }
+  static inline reg dup_half(reg x) { return _mm512_shuffle_f32x4(x, x, _MM_SHUFFLE(1, 0, 1, 0)); }
+  static inline reg sum_pairs(reg t0, reg t1) {
+    return _mm512_add_ps(_mm512_shuffle_f32x4(t0, t1, _MM_SHUFFLE(2, 0, 2, 0)),
+                         _mm512_shuffle_f32x4(t0, t1, _MM_SHUFFLE(3, 1, 3, 1)));
+  }
   static constexpr bool kGather = true;  // needs (W - 1) * stride < 2^31
   static inline reg gather(const float* base, index_t stride, int n) {
     const __m512i idx = _mm512_mullo_epi32(

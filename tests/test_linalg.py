@@ -169,20 +169,24 @@ def test_narrow_outputs_as_dot_products(kernel, dtype):
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_leftover_columns_as_dot_products(kernel, dtype):
     """n = 17..52: one to four columns after full vectors (on AVX-512 floats, with
-    long enough k, dot products along k folded by a shuffle tree, 16 rows at a time):
+    long enough k, dot products along k folded by a shuffle tree, 16 rows at a time;
+    for two or three columns and k <= 48, rows r and r + 4 sharing a vector):
     every row-block remainder, k remainders and K blocks, NaN right after each row of
-    A (masked reads), alpha/beta, transposed B, the fused epilogues; and each row
+    A and around B (masked reads, B a strided view), alpha/beta, transposed B, the fused epilogues; and each row
     equals, bit for bit, the same row computed alone, so the result cannot depend
     on where a thread's rows start."""
     rng = np.random.default_rng(17)
     kc = blocking(dtype)["kc"]
     for n in (17, 19, 20, 21, 34, 35, 36, 52):
-        for k in (8, 16, 17, 34, 35, 48, 100, kc + 5):
+        for k in (8, 16, 17, 24, 29, 34, 35, 48, 100, kc + 5):
             for m in (1, 3, 4, 5, 16, 17, 35, 128):
                 big = np.full((m, k + 3), np.nan, dtype)
                 big[:, :k] = rng.standard_normal((m, k))
                 a = big[:, :k]
-                b = rng.standard_normal((k, n)).astype(dtype)
+                # B a view with NaN beside and below it: never read.
+                big_b = np.full((k + 1, n + 5), np.nan, dtype)
+                big_b[:k, :n] = rng.standard_normal((k, n))
+                b = big_b[:k, :n]
                 c = pn.linalg.matmul(a, b, n_threads=1)
                 assert_product(c, a, b)
                 if m not in (17, 128):

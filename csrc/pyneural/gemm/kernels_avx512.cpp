@@ -2,6 +2,8 @@
 //
 // Everything standard is included first; the target switch comes after it and
 // covers only code in pyneural::gemm_avx512 (see gemm_driver.inc for why).
+#include <cstdint>
+
 #include "gemm_config.hpp"
 #include "gemm_internal.hpp"
 
@@ -134,7 +136,11 @@ struct V<float> {
   // half-row partial sums joined into 16 whole rows.
   static inline reg load_halves(const float* p0, const float* p1, int n) {
     const __mmask16 m = mask(n);
-    return _mm512_mask_loadu_ps(_mm512_maskz_loadu_ps(m, p0), __mmask16(m << 8), p1 - 8);
+    // Lanes 8.. read p1[0..n) through a base 8 floats lower, formed as an integer
+    // (it may lie before A's first row; masked-off lanes are never read).
+    const void* base =
+        reinterpret_cast<const void*>(reinterpret_cast<std::uintptr_t>(p1) - 8 * sizeof(float));
+    return _mm512_mask_loadu_ps(_mm512_maskz_loadu_ps(m, p0), __mmask16(m << 8), base);
   }
   static inline reg dup_half(reg x) { return _mm512_shuffle_f32x4(x, x, _MM_SHUFFLE(1, 0, 1, 0)); }
   static inline reg sum_pairs(reg t0, reg t1) {

@@ -172,9 +172,9 @@ def test_leftover_columns_as_dot_products(kernel, dtype):
     long enough k, dot products along k folded by a shuffle tree, 16 rows at a time;
     for two or three columns and k <= 48, rows r and r + 4 sharing a vector):
     every row-block remainder, k remainders and K blocks, NaN right after each row of
-    A and around B (masked reads, B a strided view), alpha/beta, transposed B, the fused epilogues; and each row
-    equals, bit for bit, the same row computed alone, so the result cannot depend
-    on where a thread's rows start."""
+    A and around B (masked reads, B a strided view), alpha/beta, transposed B, the
+    fused epilogues; and each row equals, bit for bit, the same row computed alone,
+    so the result cannot depend on where a thread's rows start."""
     rng = np.random.default_rng(17)
     kc = blocking(dtype)["kc"]
     for n in (17, 19, 20, 21, 34, 35, 36, 52):

@@ -30,10 +30,10 @@ def main():
     parser.add_argument("--scaling", action="store_true", help="also time n_jobs=1 and print the ratio")
     parser.add_argument("--repeat", type=int, default=1, help="pairs of runs (parallel, serial) to alternate")
     args = parser.parse_args()
-    spec = ModelSpec.from_json(args.spec)
-    table = read_csv(args.data, spec.dataset) if args.data else pn.datasets.synthetic_housing()
     if args.repeat < 1:
         parser.error("--repeat: expected an integer >= 1")
+    spec = ModelSpec.from_json(args.spec)
+    table = read_csv(args.data, spec.dataset) if args.data else pn.datasets.synthetic_housing()
     runs = [("parallel", args.jobs)] + ([("serial", 1)] if args.scaling else [])
     times = {label: [] for label, _ in runs}
     for _ in range(args.repeat):
@@ -46,7 +46,7 @@ def main():
                   f"{len(ev.folds[0].epochs)} epochs, mean R² {ev.r2_mean:.4f}, best {ev.r2_best:.4f}",
                   flush=True)
     if args.scaling:
-        ratios = [s / p for p, s in zip(times["parallel"], times["serial"])]
+        ratios = [ser / par for par, ser in zip(times["parallel"], times["serial"])]
         listed = ", ".join(f"{r:.2f}x" for r in ratios)
         print(f"parallel folds speed-up over serial: {statistics.median(ratios):.2f}x"
               + (f" (median of {listed})" if len(ratios) > 1 else ""))

@@ -43,17 +43,17 @@ struct Blocking<Isa::Avx2, double> {
   static constexpr long MC = 1536, KC = 256, NC = 128;
 };
 
-// AVX-512F (32 zmm registers). For double, KC = 512 halves the passes over C
-// of KC = 256 while the packed KC x NC block of B stays at 768 KiB (L2 is 2 MiB
-// per core here), and MC = 768 keeps the packed A block at 3 MiB: against
-// OpenBLAS at 2048^3 on one thread, paired in one process, 0.99x (median of
-// five runs) where MC, KC, NC = 1536, 256, 384 gave 0.96x. KC = 512 with
-// NC = 384 (a 1.5 MiB B block) gave 0.83x.
+// AVX-512F (32 zmm registers).
 template <>
 struct Blocking<Isa::Avx512, float> {
   static constexpr int MR = 8, NR = 48, REGS = 32, DIRECT_NV = 4;
   static constexpr long MC = 3072, KC = 384, NC = 480;
 };
+// KC = 512 halves the passes over C of KC = 256 while the packed KC x NC block
+// of B stays at 768 KiB (L2 is 2 MiB per core here), and MC = 768 keeps the
+// packed A block at 3 MiB: against OpenBLAS at 2048^3 on one thread, paired in
+// one process, 0.99x (median of five runs) where MC, KC, NC = 1536, 256, 384
+// gave 0.96x. KC = 512 with NC = 384 (a 1.5 MiB B block) gave 0.83x.
 template <>
 struct Blocking<Isa::Avx512, double> {
   static constexpr int MR = 8, NR = 24, REGS = 32, DIRECT_NV = 5;

@@ -78,10 +78,12 @@ inline void split(index_t n, index_t unit, int parts, int t, index_t& begin, ind
 
 // Column panels of C shared by a team with work stealing (blocked_chunks). Each
 // thread owns a near-equal run of whole NR panels, as a fixed split would give
-// it, and takes them from the front a few at a time; a thread that has finished
-// its own takes half of what is left of another's from the back. Unless the host
-// stalls a thread, everyone does its own share; when it does, the others take
-// over the rest of it instead of waiting.
+// it, and takes them from the front a few at a time, fewer as its run shrinks
+// (half of what is left, down to one panel), so that at the end no thread waits
+// long for another's last chunk; a thread that has finished its own takes half
+// of what is left of another's from the back. Unless the host stalls a thread,
+// everyone does its own share; when it does, the others take over the rest of
+// it instead of waiting.
 struct ChunkQueue {
   static constexpr int kMaxThreads = 64;
   struct alignas(64) Slot {
@@ -109,16 +111,18 @@ struct ChunkQueue {
     return true;
   }
 
-  // Claims panels of slot `s`: its owner from the front, own_step at a time; a
-  // thief from the back, half of what is left (at most NC columns).
+  // Claims panels of slot `s`: its owner from the front, half of what is left
+  // (at least one, at most own_step); a thief from the back, half of what is
+  // left (at least one, at most NC columns).
   bool claim(int s, bool owner, index_t& p0, index_t& p1) {
     std::atomic<std::uint64_t>& r = slot[s].range;
     std::uint64_t cur = r.load(std::memory_order_relaxed);
     for (;;) {
       const index_t front = index_t(cur >> 32), back = index_t(cur & 0xffffffffu);
       if (front >= back) return false;
-      const index_t count = owner ? std::min(back - front, own_step)
-                                  : std::min(max_panels, std::max<index_t>(1, (back - front) / 2));
+      const index_t left = back - front;
+      const index_t count = owner ? std::min(own_step, (left + 1) / 2)
+                                  : std::min(max_panels, std::max<index_t>(1, left / 2));
       const std::uint64_t next = owner ? pack(front + count, back) : pack(front, back - count);
       if (r.compare_exchange_weak(cur, next, std::memory_order_relaxed)) {
         p0 = owner ? front : back - count;

@@ -88,7 +88,7 @@ constexpr long kMinRowsPerThread = 32;
 // Blocked products shared by threads with work stealing over column panels
 // (gemm.cpp, use_chunks): when each thread gets at least kMinPanelsPerThread NR
 // panels and op(A) packed whole is at most kChunkMaxABytes; a thread takes
-// kOwnPanelsPerTake of its own panels at a time.
+// half of its own panels left at a time, at most kOwnPanelsPerTake.
 constexpr long kMinPanelsPerThread = 4;
 constexpr long kOwnPanelsPerTake = 4;
 constexpr double kChunkMaxABytes = 1 << 20;

@@ -362,6 +362,25 @@ def test_bit_identical_across_thread_counts(kernel, dtype):
     assert_product(one, a, bb)
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_shared_last_panels_bit_identical(kernel, dtype):
+    # The last one-panel chunks of a work-stealing product go in row parts that a
+    # thread out of chunks takes over; which thread computes which part varies from
+    # call to call, so repeat: every call must give the single-thread bits.
+    b = blocking(dtype)
+    rng = np.random.default_rng(11)
+    # Several K blocks where op(A) stays small enough (<= 1 MiB) for work stealing.
+    deep = b["kc"] + 30 if 256 * (b["kc"] + 30) * np.dtype(dtype).itemsize <= 1 << 20 else 300
+    for m, k, n, ta, tb in [(256, deep, 16 * b["nr"] + 5, False, False), (190, 200, 10 * b["nr"], True, True)]:
+        a, bb = operands(rng, m, k, n, ta, tb, dtype)
+        one = pn.linalg.matmul(a, bb, n_threads=1)
+        assert_product(one, a, bb)
+        for _ in range(25):
+            for nt in (2, 3):
+                many = pn.linalg.matmul(a, bb, n_threads=nt)
+                assert np.array_equal(one.view(np.uint8), many.view(np.uint8)), (m, k, n, nt)
+
+
 # --------------------------------------------------------------------------- fused epilogue
 
 

@@ -83,11 +83,16 @@ inline void split(index_t n, index_t unit, int parts, int t, index_t& begin, ind
 // long for another's last chunk; a thread that has finished its own takes half
 // of what is left of another's from the back. Unless the host stalls a thread,
 // everyone does its own share; when it does, the others take over the rest of
-// it instead of waiting.
+// it instead of waiting. A one-panel chunk goes in row parts (blocked_chunks):
+// a thread with no panels left takes parts of a panel another has opened, so the
+// end of a product waits for one part of a panel at most instead of a whole one.
 struct ChunkQueue {
   static constexpr int kMaxThreads = 64;
-  struct alignas(64) Slot {
-    std::atomic<std::uint64_t> range{0};  // front << 32 | back, in panels
+  struct Slot {
+    alignas(64) std::atomic<std::uint64_t> range{0};  // front << 32 | back, in panels
+    // The one-panel chunk the owner computes in row parts:
+    // (panel + 1) << 32 | next part, 0 before the first.
+    alignas(64) std::atomic<std::uint64_t> open{0};
   };
   Slot slot[kMaxThreads];
   int threads = 0;
@@ -109,6 +114,42 @@ struct ChunkQueue {
     *j0 = p0 * q->nr;
     *j1 = std::min(q->n, p1 * q->nr);
     return true;
+  }
+
+  static void open_panel(void* ctx, index_t j0) {
+    auto* q = static_cast<ChunkQueue*>(ctx);
+    q->slot[thread_id()].open.store(std::uint64_t(j0 / q->nr + 1) << 32, std::memory_order_relaxed);
+  }
+
+  static bool claim_part(void* ctx, int s, index_t j0, index_t parts, index_t* part) {
+    auto* q = static_cast<ChunkQueue*>(ctx);
+    std::atomic<std::uint64_t>& w = q->slot[s == gemm_detail::kOwnSlot ? thread_id() : s].open;
+    const std::uint64_t panel = std::uint64_t(j0 / q->nr + 1) << 32;
+    std::uint64_t cur = w.load(std::memory_order_relaxed);
+    for (;;) {
+      if ((cur & ~std::uint64_t(0xffffffffu)) != panel) return false;
+      const index_t next = index_t(cur & 0xffffffffu);
+      if (next >= parts) return false;
+      if (w.compare_exchange_weak(cur, cur + 1, std::memory_order_relaxed)) {
+        *part = next;
+        return true;
+      }
+    }
+  }
+
+  static bool help(void* ctx, index_t parts, int* s, index_t* j0) {
+    auto* q = static_cast<ChunkQueue*>(ctx);
+    const int t = thread_id();
+    for (int d = 1; d < q->threads; ++d) {
+      const int o = (t + d) % q->threads;
+      const std::uint64_t cur = q->slot[o].open.load(std::memory_order_relaxed);
+      if ((cur >> 32) != 0 && index_t(cur & 0xffffffffu) < parts) {
+        *s = o;
+        *j0 = index_t((cur >> 32) - 1) * q->nr;
+        return true;
+      }
+    }
+    return false;
   }
 
   // Claims panels of slot `s`: its owner from the front, half of what is left
@@ -156,6 +197,7 @@ void init_chunks(const KernelTable<T>* kt, const Args<T>& g, int nt, ChunkQueue&
     index_t p0, p1;
     split(panels, 1, nt, t, p0, p1);
     q.slot[t].range.store(ChunkQueue::pack(p0, p1), std::memory_order_relaxed);
+    q.slot[t].open.store(0, std::memory_order_relaxed);
   }
 }
 
@@ -170,7 +212,9 @@ void run_part(const KernelTable<T>* kt, const Args<T>& g, bool direct, int t, in
     return;
   }
   if (chunks) {
-    kt->blocked_chunks(g, 0, g.m, &ChunkQueue::take, chunks);
+    const ColumnTasks tasks{chunks, &ChunkQueue::take, &ChunkQueue::open_panel, &ChunkQueue::claim_part,
+                            &ChunkQueue::help};
+    kt->blocked_chunks(g, 0, g.m, tasks);
     return;
   }
   // A tm x tn grid of C blocks, split along the longer side first: threads own

@@ -92,6 +92,11 @@ constexpr long kMinRowsPerThread = 32;
 constexpr long kMinPanelsPerThread = 4;
 constexpr long kOwnPanelsPerTake = 4;
 constexpr double kChunkMaxABytes = 1 << 20;
+// The last one-panel chunks go in up to kPanelParts row parts that threads out
+// of chunks help with (when the panel's op(B) packed for all of k, which each
+// helper packs too, is at most kSharedPanelMaxBytes).
+constexpr long kPanelParts = 8;
+constexpr double kSharedPanelMaxBytes = 1 << 19;
 
 }  // namespace gemm_config
 }  // namespace pyneural

@@ -37,9 +37,26 @@ struct Args {
   bool bias_per_row;      // bias has length m, one per row of C (feature-major layers)
 };
 
-// Hands the calling thread its next block of columns [*j0, *j1) of C (whole
-// NR panels, at most NC wide); false when none are left.
-using ColumnChunkFn = bool (*)(void* ctx, index_t* j0, index_t* j1);
+// The column work of a product shared by a team (gemm.cpp's work stealing).
+// A block of one panel is computed in row parts that threads with nothing else
+// left may take too, so that the end of a product waits for a part of a panel
+// at most, not for a whole one. Slots are thread numbers.
+// The calling thread's own slot, for ColumnTasks::part.
+constexpr int kOwnSlot = -1;
+
+struct ColumnTasks {
+  void* ctx;
+  // The calling thread's next block of columns [*j0, *j1) of C (whole NR
+  // panels, at most NC wide); false when none are left.
+  bool (*next)(void* ctx, index_t* j0, index_t* j1);
+  // The caller starts the one-panel block at column j0, in row parts.
+  void (*open)(void* ctx, index_t j0);
+  // Claims the next of `parts` row parts of the panel at column j0 that thread
+  // `slot` (kOwnSlot: the caller) opened; false when none are left.
+  bool (*part)(void* ctx, int slot, index_t j0, index_t parts, index_t* part);
+  // An opened panel (thread *slot, column *j0) that may have parts left; false if none.
+  bool (*help)(void* ctx, index_t parts, int* slot, index_t* j0);
+};
 
 // Entry points of one instruction set for one element type.
 template <typename T>
@@ -49,9 +66,9 @@ struct KernelTable {
   index_t mc, kc, nc;
   // Blocked (packed) GEMM over the block [i0, i1) x [j0, j1) of C, single thread.
   void (*blocked)(const Args<T>& g, index_t i0, index_t i1, index_t j0, index_t j1);
-  // Blocked GEMM over rows [i0, i1) (at most mc of them) and the column chunks
-  // next(ctx, ...) hands out, single thread; op(A) is packed once for all of k.
-  void (*blocked_chunks)(const Args<T>& g, index_t i0, index_t i1, ColumnChunkFn next, void* ctx);
+  // Blocked GEMM over rows [i0, i1) (at most mc of them) and the column work
+  // `tasks` hands out, one thread of a team; op(A) is packed once for all of k.
+  void (*blocked_chunks)(const Args<T>& g, index_t i0, index_t i1, const ColumnTasks& tasks);
   // Unpacked GEMM over rows [i0, i1) of C, single thread; any k (in blocks of kc).
   void (*direct)(const Args<T>& g, index_t i0, index_t i1);
 };

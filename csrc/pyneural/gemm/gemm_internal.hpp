@@ -37,13 +37,13 @@ struct Args {
   bool bias_per_row;      // bias has length m, one per row of C (feature-major layers)
 };
 
+// The calling thread's own slot, for ColumnTasks::part.
+constexpr int kOwnSlot = -1;
+
 // The column work of a product shared by a team (gemm.cpp's work stealing).
 // A block of one panel is computed in row parts that threads with nothing else
 // left may take too, so that the end of a product waits for a part of a panel
 // at most, not for a whole one. Slots are thread numbers.
-// The calling thread's own slot, for ColumnTasks::part.
-constexpr int kOwnSlot = -1;
-
 struct ColumnTasks {
   void* ctx;
   // The calling thread's next block of columns [*j0, *j1) of C (whole NR

@@ -116,15 +116,18 @@ struct ChunkQueue {
     return true;
   }
 
+  // The high half of an `open` word: which panel (starting at column j0) it is.
+  std::uint64_t panel_tag(index_t j0) const { return std::uint64_t(j0 / nr + 1) << 32; }
+
   static void open_panel(void* ctx, index_t j0) {
     auto* q = static_cast<ChunkQueue*>(ctx);
-    q->slot[thread_id()].open.store(std::uint64_t(j0 / q->nr + 1) << 32, std::memory_order_relaxed);
+    q->slot[thread_id()].open.store(q->panel_tag(j0), std::memory_order_relaxed);
   }
 
   static bool claim_part(void* ctx, int s, index_t j0, index_t parts, index_t* part) {
     auto* q = static_cast<ChunkQueue*>(ctx);
     std::atomic<std::uint64_t>& w = q->slot[s == gemm_detail::kOwnSlot ? thread_id() : s].open;
-    const std::uint64_t panel = std::uint64_t(j0 / q->nr + 1) << 32;
+    const std::uint64_t panel = q->panel_tag(j0);
     std::uint64_t cur = w.load(std::memory_order_relaxed);
     for (;;) {
       if ((cur & ~std::uint64_t(0xffffffffu)) != panel) return false;

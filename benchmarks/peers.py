@@ -31,8 +31,9 @@ a note. Rounds interleave the implementations so machine drift hits all alike
 (GEMMs and inference are timed in blocks of calls after a pause, as in
 gemm_peers.py, because BLAS and OpenMP threads spin after a call and would slow
 the next library);
-the table prints medians and the ratio peer_time / pyneural_time (> 1: pyneural
-is faster). NumPy's BLAS threads are pinned with threadpoolctl, PyTorch's with
+the table prints median times and, for each peer, the median over rounds of
+peer_time / pyneural_time in that round (> 1: pyneural is faster), a paired
+ratio that the host's drift over minutes does not move. NumPy's BLAS threads are pinned with threadpoolctl, PyTorch's with
 ``torch.set_num_threads``.
 """
 
@@ -70,26 +71,34 @@ def timed(fn) -> float:
 
 
 def paused_blocks(impls: dict, rounds: int, calls: int) -> dict:
-    """Median seconds per call, each implementation timed in blocks of calls after a
-    pause: GEMM libraries' threads spin after a call and would steal the cores of
-    the next library if calls alternated one by one (see gemm_peers.py)."""
+    """Seconds per call of each implementation in every round (a list per name),
+    each timed in blocks of calls after a pause: GEMM libraries' threads spin after
+    a call and would steal the cores of the next library if calls alternated one by
+    one (see gemm_peers.py)."""
     times = {name: [] for name in impls}
     for _ in range(rounds):
         for name, fn in impls.items():
             time.sleep(PAUSE)
             times[name].append(block_median(fn, calls))
-    return {name: statistics.median(t) for name, t in times.items()}
+    return times
 
 
 def interleaved(impls: dict, rounds: int, per_round: int = 1) -> dict:
-    """Median seconds per call of each zero-argument function, rounds interleaved."""
+    """Seconds per call of each zero-argument function in every round (a list per
+    name), the implementations taking turns within each round."""
     times = {name: [] for name in impls}
     for fn in impls.values():
         fn()  # warm-up
     for _ in range(rounds):
         for name, fn in impls.items():
             times[name].append(timed(lambda: [fn() for _ in range(per_round)]) / per_round)
-    return {name: statistics.median(t) for name, t in times.items()}
+    return times
+
+
+def paired_ratio(peer: list, base: list) -> float:
+    """Median over rounds of peer time / base time: each ratio compares timings taken
+    seconds apart, so the host's drift over minutes cancels out of it."""
+    return statistics.median(p / b for p, b in zip(peer, base))
 
 
 # ----------------------------------------------------------------------------- models
@@ -289,8 +298,7 @@ def bench_gemm(threads, rounds):
                 ta, tb, tout = torch.from_numpy(a), torch.from_numpy(b), torch.from_numpy(out)
                 impls["PyTorch mm"] = lambda: torch.mm(ta, tb, out=tout)
             with blas_threads(threads):
-                t = paused_blocks(impls, rounds, calls_for(2 * n**3))
-            results[f"{dtype} {n}^3 (GFLOP/s)"] = {k: 2 * n**3 / v / 1e9 for k, v in t.items()}
+                results[f"{dtype} {n}^3"] = (paused_blocks(impls, rounds, calls_for(2 * n**3)), 2 * n**3)
     shapes = {"128x35 @ 35x35": ((128, 35), (35, 35), False, False),
               "Xᵀ dZ: (128x35)ᵀ @ 128x35": ((128, 35), (128, 35), True, False),
               "dZ Wᵀ: 128x35 @ (35x35)ᵀ": ((128, 35), (35, 35), False, True)}
@@ -305,21 +313,33 @@ def bench_gemm(threads, rounds):
                  "NumPy (OpenBLAS)": lambda: np.matmul(a, b, out=out)}
         with blas_threads(1):
             t = paused_blocks(impls, rounds, calls_for(2 * a.shape[0] * a.shape[1] * b.shape[1]))
-        results[f"float32 {label} (µs/call, 1 thread)"] = {k: v * 1e6 for k, v in t.items()}
+        results[f"float32 {label} (1 thread)"] = (t, None)
     return results, notes
 
 
 # ----------------------------------------------------------------------------- report
-def print_times(title, times, notes, unit="s"):
+def print_times(title, times, notes):
+    """Median time of each implementation and its paired ratio to pyneural native's."""
     base = times["pyneural native"]
     print(f"\n{title}")
     for name, t in times.items():
-        ratio = "" if name == "pyneural native" else f"   {t / base:6.2f}x slower than pyneural native" if t >= base \
-            else f"   {base / t:6.2f}x faster than pyneural native"
-        value = f"{t * 1e3:10.2f} ms" if unit == "s" else f"{t:10.2f} {unit}"
-        print(f"  {name:<28}{value}{ratio}")
+        ratio = paired_ratio(t, base)
+        note = "" if name == "pyneural native" else f"   {ratio:6.2f}x slower than pyneural native" if ratio >= 1 \
+            else f"   {1 / ratio:6.2f}x faster than pyneural native"
+        print(f"  {name:<28}{statistics.median(t) * 1e3:10.2f} ms{note}")
     for note in notes:
         print(f"  note: {note}")
+
+
+def print_gemm(title, times, flops):
+    """GFLOP/s (big products) or µs per call (small ones), medians, and pyneural's
+    speed as a multiple of each peer's, the median of the per-round ratios."""
+    base = times["pyneural matmul"]
+    print(f"\nGEMM {title} ({'GFLOP/s' if flops else 'µs/call'})")
+    for name, t in times.items():
+        value = flops / statistics.median(t) / 1e9 if flops else statistics.median(t) * 1e6
+        extra = "" if name == "pyneural matmul" else f"   pyneural = {paired_ratio(t, base):5.2f}x as fast"
+        print(f"  {name:<28}{value:10.2f}{extra}")
 
 
 def main():
@@ -345,16 +365,9 @@ def main():
             print_times(f"Big MLP epoch (784 -> 1024 -> 1024 -> 10, batch 256, Adam, {rows:,} rows)",
                         *bench_mlp(threads, max(3, rounds // 2), rows))
         if "gemm" in args.only:
-            results, notes = bench_gemm(threads, rounds)
-            for title, values in results.items():
-                base = values["pyneural matmul"]
-                print(f"\nGEMM {title}")
-                for name, v in values.items():
-                    if "GFLOP" in title:
-                        extra = "" if name == "pyneural matmul" else f"   pyneural = {base / v:5.2f}x this"
-                    else:
-                        extra = "" if name == "pyneural matmul" else f"   pyneural = {v / base:5.2f}x as fast"
-                    print(f"  {name:<28}{v:10.2f}{extra}")
+            results, _ = bench_gemm(threads, rounds)
+            for title, (times, flops) in results.items():
+                print_gemm(title, times, flops)
     if "scaling" in args.only:
         rows = 12000 if args.quick else 60000
         results, (both, ceiling), notes = bench_scaling(max(3, rounds - 2), rows)

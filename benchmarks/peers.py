@@ -33,8 +33,8 @@ gemm_peers.py, because BLAS and OpenMP threads spin after a call and would slow
 the next library);
 the table prints median times and, for each peer, the median over rounds of
 peer_time / pyneural_time in that round (> 1: pyneural is faster), a paired
-ratio that the host's drift over minutes does not move. NumPy's BLAS threads are pinned with threadpoolctl, PyTorch's with
-``torch.set_num_threads``.
+ratio that the host's drift over minutes does not move. NumPy's BLAS threads
+are pinned with threadpoolctl, PyTorch's with ``torch.set_num_threads``.
 """
 
 from __future__ import annotations
@@ -277,15 +277,16 @@ def bench_scaling(rounds, rows):
     results = {}
     for name in dict.fromkeys(name for name, threads in runs if threads):
         one, two = times[(name, 1)], times[(name, 2)]
-        results[name] = (statistics.median(one), statistics.median(two),
-                         statistics.median(a / b for a, b in zip(one, two)))
+        results[name] = (statistics.median(one), statistics.median(two), paired_ratio(one, two))
     one, both = times[("pyneural native", 1)], times[("side by side", 0)]
-    ceiling = (statistics.median(both), statistics.median(2 * a / b for a, b in zip(one, both)))
+    ceiling = (statistics.median(both), 2 * paired_ratio(one, both))
     return results, ceiling, notes
 
 
 def bench_gemm(threads, rounds):
-    results, notes = {}, []
+    """{title: (seconds per call of each implementation in every round, flops or
+    None for the small shapes, reported in µs per call)}."""
+    results = {}
     for dtype in ("float32", "float64"):
         for n in (512, 1024, 2048):
             a = np.random.default_rng(3).standard_normal((n, n)).astype(dtype)
@@ -314,7 +315,7 @@ def bench_gemm(threads, rounds):
         with blas_threads(1):
             t = paused_blocks(impls, rounds, calls_for(2 * a.shape[0] * a.shape[1] * b.shape[1]))
         results[f"float32 {label} (1 thread)"] = (t, None)
-    return results, notes
+    return results
 
 
 # ----------------------------------------------------------------------------- report
@@ -365,8 +366,7 @@ def main():
             print_times(f"Big MLP epoch (784 -> 1024 -> 1024 -> 10, batch 256, Adam, {rows:,} rows)",
                         *bench_mlp(threads, max(3, rounds // 2), rows))
         if "gemm" in args.only:
-            results, _ = bench_gemm(threads, rounds)
-            for title, (times, flops) in results.items():
+            for title, (times, flops) in bench_gemm(threads, rounds).items():
                 print_gemm(title, times, flops)
     if "scaling" in args.only:
         rows = 12000 if args.quick else 60000
